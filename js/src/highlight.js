@@ -1,0 +1,17 @@
+// Per-point state bytes for the shader (see shaders/points.vert): resolves filters, selection,
+// neighbours, search hits and "my list" into one priority level per point.
+
+export const NORMAL = 0, DIMMED = 1, HIDDEN = 2, HIT = 3, SELECTED = 4, HOVERED = 5;
+
+/**
+ * pass: Uint8Array filter result or null; hide: hide (vs dim) filtered-out points;
+ * hits: iterable of highlighted indices (search hits, list matches, neighbours); sel, hover: index or -1.
+ */
+export function computeState(n, { pass = null, hide = false, hits = [], sel = -1, hover = -1 } = {}) {
+  const st = new Uint8Array(n);
+  if (pass) { const out = hide ? HIDDEN : DIMMED; for (let i = 0; i < n; i++) if (!pass[i]) st[i] = out; }
+  for (const i of hits) if (st[i] === NORMAL) st[i] = HIT;
+  if (sel >= 0) st[sel] = SELECTED;
+  if (hover >= 0 && st[hover] !== HIDDEN) st[hover] = HOVERED;
+  return st;
+}

@@ -1,0 +1,127 @@
+// The side panel: colour-by + legend, filters (multi-selects with counts, numeric ranges with a
+// histogram), the dim/hide toggle and "show my list". Reads and writes the store only.
+import { h, fmt } from './dom.js';
+import { HIST_BINS, isActive, toggleCategory } from './filters.js';
+import { ramp } from './palette.js';
+
+const MAX_OPTIONS = 40;
+
+export function mountPanel(panel, { store, fields, columns, onList }) {
+  const usable = fields.filter((f) => columns[f.name] && columns[f.name].type !== 'text');
+  // --- colour-by + legend
+  const colorSel = h('select', { 'aria-label': 'Colour by', onchange: () => store.set({ color: colorSel.value }) },
+    h('option', { value: '', text: 'Single colour' }), ...usable.map((f) => h('option', { value: f.name, text: f.label || f.name })));
+  const legend = h('div.atlas-legend', { 'aria-live': 'polite' });
+  // --- filters
+  const filterBox = h('div.atlas-filters');
+  const hide = h('input', { type: 'checkbox', onchange: () => store.set({ hide: hide.checked }) });
+  const clear = h('button', { type: 'button', text: 'Clear filters', onclick: () => store.set({ filters: {} }) });
+  // --- my list
+  const listText = h('textarea', { rows: 4, 'aria-label': 'My list: names or ids, one per line', placeholder: 'Paste names or ids, one per line, or drop a CSV file' });
+  const listFile = h('input', { type: 'file', accept: '.csv,.txt,text/csv,text/plain', 'aria-label': 'Load a one-column CSV' });
+  const listOut = h('p.atlas-list-out', { 'aria-live': 'polite' });
+  const readFile = (file) => file && file.text().then((t) => { listText.value = t; onList(t, { csv: /\.csv$/i.test(file.name) }); });
+  listFile.addEventListener('change', () => readFile(listFile.files[0]));
+  listText.addEventListener('dragover', (e) => e.preventDefault());
+  listText.addEventListener('drop', (e) => { e.preventDefault(); readFile(e.dataTransfer.files[0]); });
+  panel.append(
+    h('section', {}, h('h2', { text: 'Colour' }), h('label.atlas-row', {}, 'Colour by ', colorSel), legend),
+    h('section', {}, h('h2', { text: 'Filters' }), h('label.atlas-row', {}, hide, ' Hide filtered-out points'), filterBox, clear),
+    h('section', {}, h('h2', { text: 'Show my list' }), listText, listFile,
+      h('div.atlas-row', {},
+        h('button', { type: 'button', text: 'Show', onclick: () => onList(listText.value, {}) }),
+        h('button', { type: 'button', text: 'Clear', onclick: () => { listText.value = ''; onList('', {}); } })),
+      listOut),
+  );
+
+  const groups = {};
+  for (const f of usable) {
+    const col = columns[f.name];
+    if (col.type === 'number') {
+      const lo = f.min ?? 0, hi = f.max ?? 1;
+      const step = Number.isInteger(lo) && Number.isInteger(hi) && hi - lo > 10 ? 1 : (hi - lo) / 100 || 1;
+      const mk = (which) => h('input', { type: 'number', step, min: lo, max: hi, 'aria-label': `${which} ${f.label || f.name}`, placeholder: fmt(which === 'Minimum' ? lo : hi) });
+      const a = mk('Minimum'), b = mk('Maximum');
+      const apply = () => {
+        const next = { ...store.get().filters };
+        const r = {};
+        if (a.value !== '') r.min = +a.value;
+        if (b.value !== '') r.max = +b.value;
+        if (isActive(r)) next[f.name] = r; else delete next[f.name];
+        store.set({ filters: next });
+      };
+      a.addEventListener('change', apply); b.addEventListener('change', apply);
+      const hist = h('div.atlas-hist', { 'aria-hidden': 'true' });
+      for (let k = 0; k < HIST_BINS; k++) hist.append(h('span'));
+      filterBox.append(h('details.atlas-field', { open: true }, h('summary', { text: f.label || f.name }), hist, h('div.atlas-row', {}, a, ' – ', b)));
+      groups[f.name] = { kind: 'number', a, b, hist, lo, hi };
+    } else {
+      const opts = h('div.atlas-options', { role: 'group', 'aria-label': f.label || f.name });
+      filterBox.append(h('details.atlas-field', {}, h('summary', { text: f.label || f.name }), opts));
+      groups[f.name] = { kind: 'set', opts, boxes: [] };
+    }
+  }
+
+  function update(state, facets) {
+    colorSel.value = state.color || '';
+    hide.checked = !!state.hide;
+    for (const f of usable) {
+      const g = groups[f.name], counts = facets[f.name], flt = state.filters[f.name];
+      if (!counts) continue;
+      if (g.kind === 'number') {
+        const max = Math.max(1, ...counts);
+        [...g.hist.children].forEach((bar, k) => {
+          bar.style.height = `${Math.round((100 * counts[k]) / max)}%`;
+          const mid = g.lo + ((k + 0.5) * (g.hi - g.lo)) / HIST_BINS;
+          bar.className = flt && ((flt.min != null && mid < flt.min) || (flt.max != null && mid > flt.max)) ? 'off' : '';
+        });
+        if (document.activeElement !== g.a) g.a.value = flt?.min ?? '';
+        if (document.activeElement !== g.b) g.b.value = flt?.max ?? '';
+      } else {
+        const cats = columns[f.name].categories;
+        const chosen = new Set(flt?.values || []);
+        const order = [...cats.keys()].sort((x, y) => counts[y] - counts[x] || x - y).slice(0, MAX_OPTIONS);
+        for (const c of chosen) { const k = cats.indexOf(c); if (k >= 0 && !order.includes(k)) order.push(k); }
+        g.opts.replaceChildren(...order.map((k) => {
+          const box = h('input', { type: 'checkbox', checked: chosen.has(cats[k]) });
+          box.addEventListener('change', () => {
+            const cur = new Set(store.get().filters[f.name]?.values || []);
+            if (box.checked) cur.add(cats[k]); else cur.delete(cats[k]);
+            const next = { ...store.get().filters };
+            if (cur.size) next[f.name] = { values: cats.filter((c) => cur.has(c)) }; else delete next[f.name];
+            store.set({ filters: next });
+          });
+          return h('label.atlas-opt', {}, box, ` ${cats[k]} `, h('span.atlas-n', { text: fmt(counts[k]) }));
+        }));
+      }
+    }
+  }
+
+  function setLegend(lg, state) {
+    legend.replaceChildren();
+    if (!lg) return;
+    if (lg.type === 'number') {
+      legend.append(h('div.atlas-ramp', { style: `background: linear-gradient(to right, ${lg.stops.join(',')})` }),
+        h('div.atlas-row.atlas-ends', {}, h('span', { text: fmt(lg.min) }), h('span', { text: fmt(lg.max) })));
+      return;
+    }
+    const name = state.color;
+    const col = columns[name];
+    const on = state.filters[name]?.values;
+    for (const e of lg.entries) {
+      if (e.other) { legend.append(h('div.atlas-swatch-row', {}, h('span.atlas-swatch', { style: `background:${e.color}` }), ` Other (${fmt(e.count)})`)); continue; }
+      const pressed = !on || !on.length || on.includes(e.name);
+      legend.append(h('button.atlas-swatch-row', {
+        type: 'button', 'aria-pressed': pressed ? 'true' : 'false',
+        onclick: () => store.set({ filters: toggleCategory(store.get().filters, name, col.categories, e.name) }),
+      }, h('span.atlas-swatch', { style: `background:${e.color}` }), ` ${e.name} (${fmt(e.count)})`));
+    }
+  }
+
+  return {
+    update,
+    setLegend,
+    setListResult(text) { listOut.textContent = text; },
+    setListText(t) { if (listText.value !== t) listText.value = t; },
+  };
+}

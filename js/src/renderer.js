@@ -1,0 +1,194 @@
+// The WebGL side: one regl context, the point buffers, the single gl.POINTS draw call for all
+// entities, and a small overlay (selection lines and markers). Knows nothing about widgets:
+// main.js feeds it arrays and asks for redraws; it draws at most once per animation frame.
+import createREGL from 'regl';
+import pointsVert from './shaders/points.vert';
+import pointsFrag from './shaders/points.frag';
+import linesVert from './shaders/lines.vert';
+import linesFrag from './shaders/lines.frag';
+import { viewMatrix } from './camera.js';
+
+/** Create a WebGL context (WebGL2 when present, else WebGL1), or null when WebGL is unavailable. */
+export function createContext(canvas) {
+  const attrs = { antialias: false, alpha: false, depth: false, stencil: false, preserveDrawingBuffer: false, powerPreference: 'high-performance' };
+  try {
+    const gl = canvas.getContext('webgl2', attrs) || canvas.getContext('webgl', attrs) || canvas.getContext('experimental-webgl', attrs);
+    if (!gl) return null;
+    if (gl.getParameter(gl.MAX_VERTEX_TEXTURE_IMAGE_UNITS) < 1) return null;
+    return gl;
+  } catch {
+    return null;
+  }
+}
+
+const hexRgb = (hex) => {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex || '');
+  const v = m ? parseInt(m[1], 16) : 0;
+  return [(v >> 16) / 255, ((v >> 8) & 255) / 255, (v & 255) / 255];
+};
+
+/**
+ * opts: n, background '#rrggbb', ring '#rrggbb', getView(), onFrame(view, w, h) (after each draw).
+ */
+export function createRenderer(canvas, gl, opts) {
+  const regl = createREGL({ gl });
+  const n = opts.n;
+  const bg = hexRgb(opts.background);
+  const ring = hexRgb(opts.ring);
+  const posBuf = regl.buffer({ data: new Float32Array(2 * n), usage: 'dynamic' });
+  const pos0Buf = regl.buffer({ data: new Float32Array(2 * n), usage: 'dynamic' });
+  const styleBuf = regl.buffer({ data: new Uint8Array(2 * n), usage: 'dynamic' });
+  const stateBuf = regl.buffer({ data: new Uint8Array(n), usage: 'dynamic' });
+  const palette = regl.texture({ width: 256, height: 1, data: new Uint8Array(1024), min: 'nearest', mag: 'nearest' });
+  const style = new Uint8Array(2 * n);
+  let morph = 1, morphAnim = 0;
+  let focus = 0, visible = n, sizeRange = [2, 8], meanSize = 0.1;
+  const overlay = {
+    pos: regl.buffer({ data: new Float32Array(2), usage: 'dynamic' }),
+    style: regl.buffer({ data: new Uint8Array(2), usage: 'dynamic' }),
+    state: regl.buffer({ data: new Uint8Array(1), usage: 'dynamic' }),
+    count: 0,
+    lines: regl.buffer({ data: new Float32Array(4), usage: 'dynamic' }),
+    lineColors: regl.buffer({ data: new Uint8Array(8), usage: 'dynamic' }),
+    lineCount: 0,
+  };
+
+  const uniforms = {
+    view: regl.prop('view'),
+    palette,
+    sizeRange: () => sizeRange,
+    sizeScale: regl.prop('sizeScale'),
+    maxSize: regl.prop('maxSize'),
+    alpha: regl.prop('alpha'),
+    focus: regl.prop('focus'),
+    background: bg,
+    ringColor: ring,
+  };
+  const blend = {
+    enable: true,
+    func: { srcRGB: 'src alpha', dstRGB: 'one minus src alpha', srcAlpha: 'one', dstAlpha: 'one minus src alpha' },
+  };
+  const pointAttrs = (p, s, st) => ({
+    pos: p,
+    style: { buffer: s, size: 2, normalized: true, type: 'uint8' },
+    state: { buffer: st, size: 1, type: 'uint8' },
+  });
+  const cmd = (defines, attributes, count) => regl({
+    vert: defines + pointsVert, frag: pointsFrag, attributes, uniforms, count,
+    primitive: 'points', blend, depth: { enable: false },
+  });
+  const drawPoints = cmd('', pointAttrs(posBuf, styleBuf, stateBuf), n);
+  const drawMorph = regl({
+    vert: '#define MORPH\n' + pointsVert, frag: pointsFrag,
+    attributes: { ...pointAttrs(posBuf, styleBuf, stateBuf), pos0: pos0Buf },
+    uniforms: { ...uniforms, morph: () => morph },
+    count: n, primitive: 'points', blend, depth: { enable: false },
+  });
+  const drawMarkers = cmd('', pointAttrs(overlay.pos, overlay.style, overlay.state), regl.prop('count'));
+  const drawLines = regl({
+    vert: linesVert, frag: linesFrag,
+    attributes: { pos: overlay.lines, color: { buffer: overlay.lineColors, size: 4, normalized: true, type: 'uint8' } },
+    uniforms: { view: regl.prop('view') },
+    count: regl.prop('count'), primitive: 'lines', blend, depth: { enable: false },
+    lineWidth: 1,
+  });
+
+  let scheduled = 0;
+  let first = true;
+  const dpr = () => Math.min(window.devicePixelRatio || 1, 3);
+
+  function resize() {
+    const w = Math.max(1, Math.round(canvas.clientWidth * dpr()));
+    const h = Math.max(1, Math.round(canvas.clientHeight * dpr()));
+    if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+  }
+
+  function frame() {
+    scheduled = 0;
+    resize();
+    regl.poll();
+    const view = opts.getView();
+    const w = canvas.clientWidth || 1, h = canvas.clientHeight || 1;
+    const m = viewMatrix(view, w, h);
+    const d = dpr();
+    // points grow with zoom, but slower than the map (sqrt), so zooming in separates them
+    const sizeScale = d * Math.sqrt(Math.max(1, view.k));
+    // density-aware alpha: expected overlap of on-screen points; dense views get translucent points
+    const s = (view.k * Math.min(w, h)) / 2;
+    const frac = Math.min(1, (w * h) / (4 * s * s));
+    const px = sizeRange[0] + (sizeRange[1] - sizeRange[0]) * meanSize;
+    const overlap = (visible * frac * Math.PI * 0.25 * px * px * view.k) / (w * h);
+    const alpha = Math.max(0.3, Math.min(1, 1.2 / Math.sqrt(Math.max(overlap, 1e-6))));
+    const props = { view: m, sizeScale, maxSize: 48 * d, alpha, focus };
+    regl.clear({ color: [bg[0], bg[1], bg[2], 1] });
+    (morph < 1 ? drawMorph : drawPoints)(props);
+    if (overlay.lineCount) drawLines({ view: m, count: overlay.lineCount });
+    if (overlay.count) drawMarkers({ ...props, alpha: 1, focus: 0, count: overlay.count });
+    if (first) { first = false; window.__firstFrame = performance.now(); }
+    opts.onFrame?.(view, w, h);
+  }
+
+  return {
+    regl,
+    requestDraw() { if (!scheduled) scheduled = requestAnimationFrame(frame); },
+    /** Interleaved xy for the current layout; animate from the previous one over `ms`. */
+    setPositions(xy, ms = 0, from = null) {
+      cancelAnimationFrame(morphAnim);
+      if (ms > 0 && from) {
+        pos0Buf.subdata(from);
+        posBuf.subdata(xy);
+        const t0 = performance.now();
+        const step = (now) => {
+          const t = Math.min(1, (now - t0) / ms);
+          morph = t < 0.5 ? 2 * t * t : 1 - Math.pow(-2 * t + 2, 2) / 2;
+          this.requestDraw();
+          if (t < 1) morphAnim = requestAnimationFrame(step);
+        };
+        morph = 0;
+        morphAnim = requestAnimationFrame(step);
+      } else {
+        morph = 1;
+        posBuf.subdata(xy);
+      }
+      this.requestDraw();
+    },
+    /** colour: Uint8Array(n) palette indices (255 = missing colour). */
+    setColors(idx) {
+      for (let i = 0; i < n; i++) style[2 * i] = idx[i];
+      styleBuf.subdata(style);
+      this.requestDraw();
+    },
+    /** size: Uint8Array(n), 0..255 mapped onto [min, max] px. */
+    setSizes(sz, min, max) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) { style[2 * i + 1] = sz[i]; sum += sz[i]; }
+      meanSize = n ? sum / n / 255 : 0;
+      sizeRange = [min, max];
+      styleBuf.subdata(style);
+      this.requestDraw();
+    },
+    /** Palette: Uint8Array(1024), 256 RGBA entries. */
+    setPalette(rgba) { palette.subimage({ width: 256, height: 1, data: rgba }); this.requestDraw(); },
+    /** Full per-point state (Uint8Array(n)); `visibleCount` feeds the density-aware alpha. */
+    setState(st, visibleCount, hasFocus) {
+      stateBuf.subdata(st);
+      visible = visibleCount;
+      focus = hasFocus ? 1 : 0;
+      this.requestDraw();
+    },
+    /** Change one point's state byte (hover) without touching the rest. */
+    setStateAt(i, v) { stateBuf.subdata(new Uint8Array([v]), i); this.requestDraw(); },
+    /** Overlay: markers [{x, y, color, size, state}] and lines [{x0, y0, x1, y1, rgba: [r,g,b,a] bytes}]. */
+    setOverlay(markers, lines) {
+      const p = new Float32Array(2 * markers.length), s = new Uint8Array(2 * markers.length), st = new Uint8Array(markers.length);
+      markers.forEach((m, i) => { p[2 * i] = m.x; p[2 * i + 1] = m.y; s[2 * i] = m.color; s[2 * i + 1] = m.size; st[i] = m.state; });
+      if (markers.length) { overlay.pos({ data: p }); overlay.style({ data: s }); overlay.state({ data: st }); }
+      overlay.count = markers.length;
+      const lp = new Float32Array(4 * lines.length), lc = new Uint8Array(8 * lines.length);
+      lines.forEach((l, i) => { lp.set([l.x0, l.y0, l.x1, l.y1], 4 * i); lc.set(l.rgba, 8 * i); lc.set(l.rgba, 8 * i + 4); });
+      if (lines.length) { overlay.lines({ data: lp }); overlay.lineColors({ data: lc }); }
+      overlay.lineCount = 2 * lines.length;
+      this.requestDraw();
+    },
+  };
+}

@@ -1,0 +1,163 @@
+// Search: diacritic-insensitive, typo-tolerant matching over labels and ids, ranked by relevance
+// then popularity. Pure functions over a prebuilt index; the search box UI lives in searchbox.js.
+
+/** Lowercase, strip diacritics (NFD + combining marks), fold punctuation to single spaces. */
+export function normalize(s) {
+  return String(s ?? '')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/ß/g, 'ss')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** Build the index once (after meta loads). labels, ids: string[]; counts: popularity (array-like). */
+export function buildIndex(labels, ids, counts) {
+  const n = labels.length;
+  const norm = new Array(n);
+  const normId = new Array(n);
+  const tokens = new Map(); // distinct token -> entity indices
+  for (let i = 0; i < n; i++) {
+    const s = normalize(labels[i]);
+    norm[i] = s;
+    normId[i] = normalize(ids ? ids[i] : '');
+    for (const t of s.split(' ')) {
+      if (!t) continue;
+      let list = tokens.get(t);
+      if (!list) tokens.set(t, (list = []));
+      if (list[list.length - 1] !== i) list.push(i);
+    }
+  }
+  return { n, norm, normId, counts: counts || new Float64Array(n), tokenList: [...tokens.keys()], tokens };
+}
+
+const maxEdits = (len) => (len < 4 ? 0 : len < 8 ? 1 : 2);
+
+/**
+ * Edit distance (with adjacent transpositions) between `q` and the closest prefix of `t`,
+ * or maxd + 1 when it exceeds maxd. Rows stop early once every cell is past maxd.
+ */
+export function prefixDistance(q, t, maxd, rows = makeRows(q.length, t.length)) {
+  const m = q.length, n = t.length;
+  if (n < m - maxd) return maxd + 1;
+  let [prev2, prev, cur] = rows;
+  for (let j = 0; j <= n; j++) prev[j] = j;
+  for (let i = 1; i <= m; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const qi = q.charCodeAt(i - 1);
+    for (let j = 1; j <= n; j++) {
+      const tj = t.charCodeAt(j - 1);
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (qi === tj ? 0 : 1));
+      if (i > 1 && j > 1 && qi === t.charCodeAt(j - 2) && q.charCodeAt(i - 2) === tj) v = Math.min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > maxd) return maxd + 1;
+    const tmp = prev2; prev2 = prev; prev = cur; cur = tmp;
+  }
+  let best = maxd + 1;
+  for (let j = Math.max(0, m - maxd); j <= n; j++) if (prev[j] < best) best = prev[j];
+  return best;
+}
+function makeRows(m, n) {
+  const k = Math.max(m, n) + 2;
+  return [new Int32Array(k), new Int32Array(k), new Int32Array(k)];
+}
+
+/** Relevance of one entity's normalized label `s` for normalized query `q` (0 = no match). */
+function literalScore(s, q, qTokens) {
+  if (s === q) return 1000;
+  if (s.startsWith(q)) return 900 - Math.min(50, s.length - q.length);
+  const at = s.indexOf(q);
+  if (at > 0 && s.charCodeAt(at - 1) === 32) return 800 - Math.min(50, at);
+  if (qTokens.length > 1 && qTokens.every((t) => s.startsWith(t) || s.includes(` ${t}`))) return 700;
+  if (at > 0) return 600 - Math.min(50, at);
+  return 0;
+}
+
+/**
+ * Search the index. Returns up to `limit` entity indices ranked by relevance, then by whether they
+ * pass the filters (`pass`: Uint8Array, optional), then popularity.
+ */
+export function search(index, query, { limit = 20, pass = null } = {}) {
+  const q = normalize(query);
+  if (!q) return [];
+  const qTokens = q.split(' ');
+  const score = new Map();
+  const { n, norm, normId } = index;
+  for (let i = 0; i < n; i++) {
+    let sc = literalScore(norm[i], q, qTokens);
+    if (normId[i] === q) sc = Math.max(sc, 950);
+    if (sc) score.set(i, sc);
+  }
+  // Typo tolerance: per query token, distinct label tokens within a small prefix edit distance.
+  // Only when literal matching found few results, so common searches stay one linear scan.
+  if (score.size < limit && q.length >= 3) {
+    const per = qTokens.map((qt) => {
+      const hits = new Map();
+      const maxd = maxEdits(qt.length);
+      if (!maxd) {
+        for (const t of index.tokenList) if (t.startsWith(qt)) for (const i of index.tokens.get(t)) hits.set(i, 0);
+        return hits;
+      }
+      const rows = makeRows(qt.length, 64);
+      for (const t of index.tokenList) {
+        if (t.length > 60) continue;
+        const d = prefixDistance(qt, t, maxd, rows);
+        if (d <= maxd) for (const i of index.tokens.get(t)) if (!(hits.get(i) <= d)) hits.set(i, d);
+      }
+      return hits;
+    });
+    for (const [i, d0] of per[0]) {
+      let d = d0, ok = true;
+      for (let k = 1; k < per.length && ok; k++) {
+        const dk = per[k].get(i);
+        if (dk === undefined) ok = false; else d += dk;
+      }
+      if (ok && !score.has(i)) score.set(i, 500 - 100 * d);
+    }
+  }
+  const counts = index.counts;
+  const out = [...score.keys()];
+  out.sort((a, b) => (score.get(b) - score.get(a))
+    || (pass ? pass[b] - pass[a] : 0)
+    || (counts[b] - counts[a]) || (a - b));
+  return out.slice(0, limit).map((i) => ({ i, score: score.get(i) }));
+}
+
+/**
+ * "Show my list": match each non-empty line (or first CSV column) to one entity with the search's
+ * matching. Returns {matched: Set of indices, unmatched: [line]}.
+ */
+export function matchList(index, text, opts) {
+  const matched = new Set();
+  const unmatched = [];
+  for (const raw of parseListLines(text, opts)) {
+    const hit = search(index, raw, { limit: 1 })[0];
+    if (hit && hit.score >= 300) matched.add(hit.i);
+    else unmatched.push(raw);
+  }
+  return { matched, unmatched };
+}
+
+/**
+ * Split pasted text (one entry per line or ';') or a CSV file (`csv`: first column, quoted fields
+ * allowed) into entries; a header line named name/id/label/title is skipped.
+ */
+export function parseListLines(text, { csv = false } = {}) {
+  const out = [];
+  for (let line of String(text || '').split(csv ? /\r?\n/ : /\r?\n|;/)) {
+    line = line.trim();
+    if (csv) {
+      const m = line.match(/^"((?:[^"]|"")*)"/);
+      line = m ? m[1].replace(/""/g, '"') : line.split(',')[0];
+      line = line.trim();
+    }
+    if (!line) continue;
+    if (!out.length && /^(name|names|id|ids|label|title)$/i.test(line)) continue;
+    out.push(line);
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+"""`atlasgen` command line: a thin doorway over the library.
+
+Each command parses options, calls one library function, and turns `AtlasgenError` into its
+one-line message on stderr and exit status 1. Heavy modules are imported inside commands so that
+`atlasgen --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import AtlasgenError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Turn collection data ('who had what') into an interactive 2D atlas, as a static site.")
+
+SpecArgs = Annotated[Optional[list[Path]], typer.Argument(
+    help="Dataset spec files (datasets/<slug>.toml). Default: every *.toml in ./datasets.", show_default=False)]
+CacheOpt = Annotated[Path, typer.Option("--cache", help="Folder for cached stage artifacts (safe to delete).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars; print only errors.")]
+
+
+def _fail(e: AtlasgenError) -> None:
+    typer.echo(f"error: {e}", err=True)
+    raise typer.Exit(1)
+
+
+def _specs(specs: Optional[list[Path]]) -> list[Path]:
+    if specs:
+        return specs
+    found = sorted(Path("datasets").glob("*.toml"))
+    if not found:
+        _fail(AtlasgenError("no spec given and no datasets/*.toml found in the current folder"))
+    return found
+
+
+@app.command()
+def build(
+    specs: SpecArgs = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Site output folder; replaced only when the build succeeds.")] = Path("dist"),
+    cache: CacheOpt = Path(".atlasgen-cache"),
+    force: Annotated[bool, typer.Option("--force", help="Recompute every stage, ignoring cached artifacts.")] = False,
+    device: Annotated[Optional[str], typer.Option("--device", help="Override graph.device for PyMDE: cpu or cuda.")] = None,
+    viewer: Annotated[Optional[Path], typer.Option("--viewer", help="Folder with the built viewer bundle (default: js/dist).")] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Build the atlases for SPECS and write the static site to --out."""
+    from .pipeline import build as run_build
+
+    if device not in (None, "cpu", "cuda"):
+        _fail(AtlasgenError(f"--device: must be 'cpu' or 'cuda', got {device!r}"))
+    try:
+        results = run_build(_specs(specs), out, cache, force=force, device=device, quiet=quiet, viewer_dir=viewer)
+    except AtlasgenError as e:
+        _fail(e)
+    if not quiet:
+        for r in results:
+            t = r.stats["timings"]
+            typer.echo(f"{r.spec.name}: {len(r.entities)} entities, variants {', '.join(r.layouts)}; "
+                       + ", ".join(f"{k} {v:.1f}s" for k, v in t.items()))
+        typer.echo(f"site written to {out}/")
+
+
+@app.command()
+def validate(specs: SpecArgs = None) -> None:
+    """Check specs and their data; print counts, pair and memory estimates. Computes no embedding."""
+    from .validate import describe
+
+    try:
+        for path in _specs(specs):
+            typer.echo(describe(path))
+    except AtlasgenError as e:
+        _fail(e)
+
+
+@app.command()
+def serve(
+    directory: Annotated[Path, typer.Argument(help="Built site folder.")] = Path("dist"),
+    port: Annotated[int, typer.Option("--port", "-p", help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Interface to bind; 0.0.0.0 exposes it to the network.")] = "127.0.0.1",
+) -> None:
+    """Preview a built site locally, serving the precompressed .br/.gz files."""
+    from .serve import serve as run_serve
+
+    if not directory.is_dir():
+        _fail(AtlasgenError(f"{directory}: not a folder (run `atlasgen build` first)"))
+    run_serve(directory, port=port, host=host)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,205 @@
+"""Stage 2: collections -> symmetric co-occurrence matrix (scipy CSR, float32, no diagonal).
+
+`cooc[i, j] = sum of w over the collections holding both i and j`, with w from `CooccurSpec.weight`.
+This module owns validation, chunking, progress and memory; the arithmetic is in `kernels.py`.
+
+How it runs (each unordered pair is generated once, from its smaller entity):
+1. sort entities within each collection (skipped when already sorted) and build the inverted index
+   entity -> memberships (the CSC of the collection x entity incidence matrix);
+2. symbolic pass over the rows of the upper triangle: distinct columns per row and per column, which
+   gives the exact layout of the full output, allocated once;
+3. numeric pass: each row's upper part is accumulated in a dense per-thread accumulator and written in
+   place, already sorted (Gustavson's SpGEMM; rows are partitioned across threads, so no atomics);
+4. mirror: the lower parts are filled with the transpose of the upper parts.
+
+Both passes walk the rows in chunks of about `chunk_pairs` pair incidences, one progress step each.
+Peak memory is the output (8 bytes per stored entry) plus O(memberships + threads x n_entities): no
+pair buffer is ever materialised, so `chunk_pairs` only sets the progress/scheduling granularity.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numba
+import numpy as np
+import scipy.sparse as sp
+
+from . import kernels
+from .errors import DataError
+from .spec import CooccurSpec
+from .tables import Collections
+
+Progress = Callable[[int, int], None]
+
+
+def cooccurrence_matrix(coll: Collections, params: CooccurSpec, progress: Progress | None = None) -> sp.csr_matrix:
+    """The co-occurrence matrix of `coll` under `params`.
+
+    Returns: (n_entities, n_entities) csr_matrix, float32, symmetric, empty diagonal, sorted indices,
+    no duplicates and no explicit zeros.
+    `progress(done, total)` is called after each chunk, in ordered pair incidences
+    (total = `coll.pair_count()`).
+    """
+    n = int(coll.n_entities)
+    indptr, ent, keys = _prepared(coll, params)
+    inv_ptr, tails = kernels.group_by_entity(indptr, ent, n)
+    work = _upper_work(ent, tails, inv_ptr, n)
+    chunks = _chunk_bounds(work, params.chunk_pairs)
+    total = 2 * int(work.sum())
+    done = 0
+    threads = numba.get_num_threads()
+
+    row_nnz = np.zeros(n, np.int64)
+    col_nnz = np.zeros((threads, n), np.int64)
+    for r0, r1 in zip(chunks[:-1], chunks[1:]):
+        kernels.upper_structure(_blocks(work, r0, r1, threads), inv_ptr, tails, ent, row_nnz, col_nnz)
+        done += int(work[r0:r1].sum())
+        _report(progress, done, total)
+    col_total = col_nnz.sum(axis=0)
+    del col_nnz
+
+    out_ptr = np.zeros(n + 1, np.int64)
+    np.cumsum(row_nnz + col_total, out=out_ptr[1:])
+    spans = np.stack([out_ptr[:-1] + col_total, out_ptr[1:]])
+    nnz = int(out_ptr[-1])
+    out_idx = np.empty(nnz, np.int32)
+    out_val = np.empty(nnz, np.float32)
+
+    cost = work + row_nnz
+    for r0, r1 in zip(chunks[:-1], chunks[1:]):
+        blocks = _blocks(cost, r0, r1, threads)
+        if keys is None:
+            written = kernels.upper_counts(blocks, inv_ptr, tails, ent, spans, out_idx, out_val)
+        else:
+            written = kernels.upper_closeness(blocks, inv_ptr, tails, ent, keys, spans, out_idx, out_val)
+        if int(written.sum()) != int(row_nnz[r0:r1].sum()):  # the two passes must agree on the layout
+            raise RuntimeError(f"co-occurrence rows {r0}:{r1}: numeric pass disagrees with structure pass")
+        done += int(work[r0:r1].sum())
+        _report(progress, done, total)
+    kernels.mirror_lower(_blocks(col_total, 0, n, threads), out_ptr, spans, out_idx, out_val)
+    return _csr(out_val, out_idx, out_ptr, n, weighted=keys is not None)
+
+
+def estimate_memory(coll: Collections, params: CooccurSpec | None = None) -> dict:
+    """Rough sizes for `atlasgen validate`, without computing the matrix.
+
+    Returns: pair_incidences (ordered pairs, the work), memberships, max_nnz (an upper bound on the
+    stored entries), output_bytes (for max_nnz), work_bytes (index + per-thread accumulators) and
+    peak_bytes (their sum: an upper bound on what this stage adds to the process).
+    """
+    n = int(coll.n_entities)
+    sizes = coll.sizes.astype(np.int64)
+    m = int(sizes.sum())
+    per_row = np.bincount(np.asarray(coll.entity), weights=np.repeat(sizes - 1, sizes).astype(np.float64),
+                          minlength=n)
+    max_nnz = int(np.minimum(per_row, max(n - 1, 0)).sum())
+    threads = numba.get_num_threads()
+    weighted = params is not None and params.weight != "count"
+    index_bytes = m * (16 + 4 + (8 if weighted else 0)) + 8 * (n + 1)
+    thread_bytes = threads * n * (4 + 4 + 8 + (8 if weighted else 4))
+    output_bytes = 8 * max_nnz + 8 * (n + 1) + 3 * 8 * n
+    return {
+        "pair_incidences": coll.pair_count(),
+        "memberships": m,
+        "max_nnz": max_nnz,
+        "output_bytes": output_bytes,
+        "work_bytes": index_bytes + thread_bytes,
+        "peak_bytes": output_bytes + index_bytes + thread_bytes,
+    }
+
+
+def _prepared(coll: Collections, params: CooccurSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Validated (indptr int64, ent int32, keys float64 | None) with entities sorted within collections.
+
+    keys are the weighted mode's value or time column, shifted to start at 0 and divided by the scale.
+    """
+    n = int(coll.n_entities)
+    indptr = np.ascontiguousarray(coll.indptr, dtype=np.int64)
+    ent = np.asarray(coll.entity)
+    m = ent.shape[0]
+    if indptr.ndim != 1 or indptr.shape[0] < 1 or indptr[0] != 0 or indptr[-1] != m:
+        raise DataError(f"collections: indptr must run from 0 to {m} (the number of memberships)")
+    if np.any(np.diff(indptr) < 0):
+        raise DataError("collections: indptr must be non-decreasing")
+    if m and (ent.min() < 0 or ent.max() >= n):
+        raise DataError(f"collections: entity ids must lie in [0, {n}), got {ent.min()}..{ent.max()}")
+    ent = np.ascontiguousarray(ent, dtype=np.int32)
+
+    keys = None
+    if params.weight != "count":
+        column = "value" if params.weight == "value_closeness" else "time"
+        raw = getattr(coll, column)
+        if raw is None:
+            raise DataError(f"cooccurrence.weight: {params.weight} needs the collections' {column} column")
+        if raw.shape != (m,):
+            raise DataError(f"collections: {column} has {raw.shape[0]} entries, expected {m}")
+        keys = np.asarray(raw, dtype=np.float64)
+        if m and not np.isfinite(keys).all():
+            raise DataError(f"collections: {column} holds NaN or infinite entries")
+        keys = (keys - (keys.min() if m else 0.0)) / params.scale
+
+    inner = _inner_positions(indptr, m)
+    if m > 1 and not np.all(ent[1:][inner] > ent[:-1][inner]):
+        perm = kernels.sort_within(indptr, ent)
+        ent = ent[perm]
+        keys = keys[perm] if keys is not None else None
+        dup = np.flatnonzero(ent[1:][inner] == ent[:-1][inner])
+        if dup.size:
+            q = np.flatnonzero(inner)[dup[0]]
+            c = int(np.searchsorted(indptr, q, side="right") - 1)
+            raise DataError(f"collections: collection {c} lists entity {ent[q]} twice")
+    return indptr, ent, keys
+
+
+def _inner_positions(indptr: np.ndarray, m: int) -> np.ndarray:
+    """(m - 1,) bool: position p and p + 1 belong to the same collection."""
+    inner = np.ones(max(m - 1, 0), bool)
+    starts = indptr[1:-1]
+    starts = starts[(starts >= 1) & (starts <= m - 1)]
+    inner[starts - 1] = False
+    return inner
+
+
+def _upper_work(ent: np.ndarray, tails: np.ndarray, inv_ptr: np.ndarray, n: int) -> np.ndarray:
+    """(n,) int64: pair incidences (i, j > i) generated by row i, i.e. the row's share of the work."""
+    per_entry = tails[1] - tails[0] - 1
+    cum = np.zeros(per_entry.shape[0] + 1, np.int64)
+    np.cumsum(per_entry, out=cum[1:])
+    return cum[inv_ptr[1:]] - cum[inv_ptr[:-1]]
+
+
+def _chunk_bounds(work: np.ndarray, chunk_pairs: int) -> np.ndarray:
+    """Row boundaries (k + 1,) int64 such that each chunk holds about chunk_pairs of work (at least one row)."""
+    n = work.shape[0]
+    cum = np.cumsum(work)
+    total = int(cum[-1]) if n else 0
+    targets = np.arange(chunk_pairs, total, chunk_pairs, dtype=np.int64)
+    cuts = np.searchsorted(cum, targets, side="right")
+    return np.unique(np.concatenate(([0], cuts, [n]))).astype(np.int64)
+
+
+def _blocks(cost: np.ndarray, r0: int, r1: int, parts: int) -> np.ndarray:
+    """Split rows r0:r1 into `parts` contiguous blocks of about equal cost: (parts + 1,) int64 boundaries."""
+    cum = np.cumsum(cost[r0:r1])
+    total = int(cum[-1]) if r1 > r0 else 0
+    targets = (np.arange(1, parts, dtype=np.int64) * total) // parts
+    cuts = r0 + np.searchsorted(cum, targets, side="right")
+    return np.concatenate(([r0], cuts, [r1])).astype(np.int64)
+
+
+def _report(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
+
+
+def _csr(val: np.ndarray, idx: np.ndarray, ptr: np.ndarray, n: int, weighted: bool) -> sp.csr_matrix:
+    """Wrap the arrays without copying; the kernels produce sorted, duplicate-free rows."""
+    if ptr[-1] <= np.iinfo(np.int32).max:
+        ptr = ptr.astype(np.int32)
+    m = sp.csr_matrix((val, idx, ptr), shape=(n, n), copy=False)
+    if weighted and not val.all():  # closeness weights that underflow float32
+        m.eliminate_zeros()
+    m.has_sorted_indices = True
+    m.has_canonical_format = True
+    return m

@@ -1,0 +1,264 @@
+"""The only orchestrator: spec -> load -> cooccur -> graph -> project (per variant) -> site.
+
+Each stage is a pure function of its upstream artifact and its own spec sub-model, cached by
+`ArtifactStore` under a key of exactly those. Stage timings recorded in `stats["timings"]` are the
+seconds each artifact took when it was computed (stored with it), so rebuilding from a warm cache
+reproduces the same about page byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgpack
+import numpy as np
+import scipy.sparse as sp
+
+from . import graph as graph_stage
+from .cache import ArtifactStore, stage_key
+from .errors import SpecError
+from .load import LoadStats, load_dataset
+from .progress import Reporter
+from .spec import DatasetSpec, spec_params
+from .tables import Collections, DatasetResult, Entities
+
+# Bump a stage's number when its code changes what it computes: its cached artifacts (and every
+# downstream one, through the upstream keys) are then recomputed.
+CODE_VERSION = {"load": 1, "cooccur": 1, "graph": 1, "project": 1}
+
+
+@dataclass
+class Loaded:
+    collections: Collections
+    entities: Entities
+    stats: LoadStats
+    seconds: float
+
+
+@dataclass
+class GraphArtifact:
+    kept: np.ndarray  # (n_kept,) int64: entity indices that survived (isolated ones dropped)
+    knn_idx: np.ndarray  # (n_kept, k) int32 into the kept entities
+    knn_sim: np.ndarray  # (n_kept, k) float32
+    coords: np.ndarray  # (n_kept, d) float32
+    info: dict  # iterations, distortion, edges, seconds, isolated
+
+
+def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | None = None) -> DatasetResult:
+    """Run stages 1-4 for one spec, reusing cached artifacts. Returns what the site stage needs."""
+    rep = reporter or Reporter(quiet=True)
+    timings: dict[str, float] = {}
+    tag = spec.name
+
+    load_key = stage_key("load", CODE_VERSION["load"],
+                         {"collections": spec_params(spec.collections),
+                          "entities": spec_params(spec.entities) if spec.entities else None,
+                          "filter": spec_params(spec.filter), "seed": spec.seed},
+                         files=_input_files(spec))
+    with rep.stage(f"{tag}: load") as tick:
+        loaded = store.get("load", load_key, lambda: _timed_load(spec, tick), _save_loaded, _read_loaded)
+    timings["load"] = loaded.seconds
+
+    # chunk_pairs only bounds memory; it does not change the matrix, so it is not part of the key.
+    cooc_params = spec_params(spec.cooccurrence)
+    cooc_params.pop("chunk_pairs", None)
+    cooc_key = stage_key("cooccur", CODE_VERSION["cooccur"], cooc_params, [load_key])
+    with rep.stage(f"{tag}: co-occurrence") as tick:
+        cooc, cooc_secs = store.get("cooccur", cooc_key, lambda: _timed_cooc(loaded.collections, spec, tick),
+                                    _save_cooc, _read_cooc)
+    timings["cooccurrence"] = cooc_secs
+
+    graph_key = stage_key("graph", CODE_VERSION["graph"], {**spec_params(spec.graph), "seed": spec.seed},
+                          [cooc_key])
+    with rep.stage(f"{tag}: graph + PyMDE") as tick:
+        g = store.get("graph", graph_key, lambda: _timed_graph(spec, loaded, cooc, tick), _save_graph, _read_graph)
+    timings["graph"] = g.info["seconds"]
+    if g.info["isolated"]:
+        rep.log(f"{tag}: dropped {g.info['isolated']} isolated entities (no co-occurrence left after filtering)")
+
+    layouts: dict[str, np.ndarray] = {}
+    for variant in spec.variants:
+        key = stage_key("project", CODE_VERSION["project"], {**spec_params(variant), "seed": spec.seed},
+                        [graph_key])
+        with rep.stage(f"{tag}: {variant.method} '{variant.name}'") as tick:
+            xy, secs = store.get("project", key, lambda v=variant: _timed_project(g.coords, v, spec, tick),
+                                 _save_xy, _read_xy)
+        layouts[variant.name] = xy
+        timings[f"project:{variant.name}"] = secs
+
+    kept = g.kept
+    entities = _subset_entities(loaded.entities, kept) if len(kept) != len(loaded.entities) else loaded.entities
+    cooc_kept = cooc[kept][:, kept].tocsr() if len(kept) != cooc.shape[0] else cooc
+    stats = {
+        **loaded.stats.as_dict(),
+        "isolated_dropped": g.info["isolated"],
+        "entities_embedded": int(len(kept)),
+        "cooccurrence_pairs": int(cooc.nnz // 2),
+        "pair_incidences": int(loaded.collections.pair_count()),
+        "knn_edges": g.info["edges"],
+        "mde_iterations": g.info["iterations"],
+        "mde_distortion": g.info["distortion"],
+        "timings": timings,
+    }
+    return DatasetResult(spec=spec, entities=entities, cooc=cooc_kept, layouts=layouts, stats=stats)
+
+
+def build(spec_paths: list[Path], out: Path, cache_dir: Path, *, force: bool = False, device: str | None = None,
+          quiet: bool = False, viewer_dir: Path | None = None) -> list[DatasetResult]:
+    """Build every spec, then write the site into `out` (swapped in only when complete)."""
+    from .site import write_site
+    from .spec import load_spec
+
+    specs = [load_spec(p) for p in spec_paths]
+    if device:
+        specs = [s.model_copy(update={"graph": s.graph.model_copy(update={"device": device})}) for s in specs]
+    names = [s.name for s in specs]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise SpecError(f"two specs use the name {dup[0]!r}: names must be unique (they are URL slugs)")
+    store = ArtifactStore(cache_dir, force=force)
+    with Reporter(quiet=quiet) as rep:
+        results = [build_dataset(s, store, rep) for s in specs]
+        with rep.stage("site"):
+            write_site(results, out, viewer_dir=viewer_dir)
+    return results
+
+
+# ---------------------------------------------------------------- stage bodies (timed)
+
+def _timed_load(spec: DatasetSpec, tick) -> Loaded:
+    tick.computing()
+    t = time.perf_counter()
+    coll, ents, stats = load_dataset(spec)
+    return Loaded(coll, ents, stats, round(time.perf_counter() - t, 3))
+
+
+def _timed_cooc(coll: Collections, spec: DatasetSpec, tick) -> tuple[sp.csr_matrix, float]:
+    from .cooccur import cooccurrence_matrix
+
+    tick.computing()
+    t = time.perf_counter()
+    m = cooccurrence_matrix(coll, spec.cooccurrence, progress=tick)
+    return m, round(time.perf_counter() - t, 3)
+
+
+def _timed_graph(spec: DatasetSpec, loaded: Loaded, cooc: sp.csr_matrix, tick) -> GraphArtifact:
+    tick.computing()
+    t = time.perf_counter()
+    p = spec.graph
+    sim = graph_stage.association(cooc, loaded.entities.counts, loaded.collections.n_collections, p.transform)
+    lonely = graph_stage.isolated(sim)
+    kept = np.setdiff1d(np.arange(sim.shape[0]), lonely)
+    if len(lonely):
+        sim = sim[kept][:, kept].tocsr()
+    if p.n_neighbors >= len(kept):
+        raise SpecError(f"{spec.spec_path.name}: graph.n_neighbors: must be < the number of entities "
+                        f"({len(kept)}), got {p.n_neighbors}")
+    knn = graph_stage.knn_graph(sim, p.n_neighbors)
+    emb = graph_stage.embed(knn, p, spec.seed, progress=tick)
+    info = {"iterations": emb.iterations, "distortion": round(emb.distortion, 6),
+            "edges": int(len(knn.edges()[0])), "isolated": int(len(lonely)),
+            "seconds": round(time.perf_counter() - t, 3)}
+    return GraphArtifact(kept=kept.astype(np.int64), knn_idx=knn.idx, knn_sim=knn.sim, coords=emb.coords, info=info)
+
+
+def _timed_project(coords: np.ndarray, variant, spec: DatasetSpec, tick) -> tuple[np.ndarray, float]:
+    from .project import project
+
+    tick.computing()
+    t = time.perf_counter()
+    xy = project(coords, variant, spec.seed, threads=spec.graph.threads)
+    return xy, round(time.perf_counter() - t, 3)
+
+
+def _input_files(spec: DatasetSpec) -> list[Path]:
+    files = [spec.resolve(spec.collections.path)]
+    if spec.entities:
+        files.append(spec.resolve(spec.entities.path))
+    return [f for f in files if f.is_file()]  # a missing file fails in the load stage, with its name
+
+
+def _subset_entities(e: Entities, kept: np.ndarray) -> Entities:
+    return Entities(ids=e.ids[kept], labels=e.labels[kept], counts=e.counts[kept],
+                    fields={k: v[kept] for k, v in e.fields.items()}, field_types=dict(e.field_types))
+
+
+# ---------------------------------------------------------------- artifact codecs
+
+def _save_loaded(x: Loaded, d: Path) -> None:
+    c = x.collections
+    arrays = {"indptr": c.indptr, "entity": c.entity, "n_entities": np.array(c.n_entities)}
+    if c.value is not None:
+        arrays["value"] = c.value
+    if c.time is not None:
+        arrays["time"] = c.time
+    np.savez(d / "collections.npz", **arrays)
+    e = x.entities
+    fields = {}
+    for name, col in e.fields.items():
+        t = e.field_types[name]
+        if t == "number":
+            fields[name] = col.astype("<f8").tobytes()
+        elif t == "tags":
+            fields[name] = [list(v) for v in col]
+        else:
+            fields[name] = [str(v) for v in col]
+    blob = {"ids": [str(v) for v in e.ids], "labels": [str(v) for v in e.labels],
+            "counts": e.counts.astype("<i8").tobytes(), "fields": fields, "types": e.field_types}
+    (d / "entities.msgpack").write_bytes(msgpack.packb(blob))
+    (d / "stats.json").write_text(json.dumps({"stats": x.stats.as_dict(), "seconds": x.seconds}, sort_keys=True))
+
+
+def _read_loaded(d: Path) -> Loaded:
+    z = np.load(d / "collections.npz")
+    coll = Collections(indptr=z["indptr"], entity=z["entity"], n_entities=int(z["n_entities"]),
+                       value=z["value"] if "value" in z else None, time=z["time"] if "time" in z else None)
+    blob = msgpack.unpackb((d / "entities.msgpack").read_bytes())
+    fields = {}
+    for name, col in blob["fields"].items():
+        t = blob["types"][name]
+        if t == "number":
+            fields[name] = np.frombuffer(col, dtype="<f8").copy()
+        elif t == "tags":
+            arr = np.empty(len(col), dtype=object)
+            arr[:] = [tuple(v) for v in col]
+            fields[name] = arr
+        else:
+            fields[name] = np.asarray(col, dtype=object)
+    ents = Entities(ids=np.asarray(blob["ids"], dtype=str), labels=np.asarray(blob["labels"], dtype=str),
+                    counts=np.frombuffer(blob["counts"], dtype="<i8").copy(), fields=fields,
+                    field_types=dict(blob["types"]))
+    meta = json.loads((d / "stats.json").read_text())
+    return Loaded(coll, ents, LoadStats(**meta["stats"]), meta["seconds"])
+
+
+def _save_cooc(x: tuple[sp.csr_matrix, float], d: Path) -> None:
+    sp.save_npz(d / "cooc.npz", x[0], compressed=False)
+    (d / "seconds.json").write_text(json.dumps(x[1]))
+
+
+def _read_cooc(d: Path) -> tuple[sp.csr_matrix, float]:
+    return sp.load_npz(d / "cooc.npz").tocsr(), json.loads((d / "seconds.json").read_text())
+
+
+def _save_graph(g: GraphArtifact, d: Path) -> None:
+    np.savez(d / "graph.npz", kept=g.kept, knn_idx=g.knn_idx, knn_sim=g.knn_sim, coords=g.coords)
+    (d / "info.json").write_text(json.dumps(g.info, sort_keys=True))
+
+
+def _read_graph(d: Path) -> GraphArtifact:
+    z = np.load(d / "graph.npz")
+    return GraphArtifact(kept=z["kept"], knn_idx=z["knn_idx"], knn_sim=z["knn_sim"], coords=z["coords"],
+                         info=json.loads((d / "info.json").read_text()))
+
+
+def _save_xy(x: tuple[np.ndarray, float], d: Path) -> None:
+    np.save(d / "xy.npy", x[0])
+    (d / "seconds.json").write_text(json.dumps(x[1]))
+
+
+def _read_xy(d: Path) -> tuple[np.ndarray, float]:
+    return np.load(d / "xy.npy"), json.loads((d / "seconds.json").read_text())

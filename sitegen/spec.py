@@ -1,0 +1,320 @@
+"""Dataset specs (`datasets/<slug>.toml`): pydantic models, validated once at load.
+
+Every stage takes only its own sub-model (`FilterSpec`, `CooccurSpec`, `GraphSpec`, a variant), so the
+type says what can change its result and the cache key hashes exactly that. Errors read
+`datasets/movies.toml: graph.n_neighbors: must be <= 200, got 500`; unknown keys get a did-you-mean.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import SpecError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class SourceSpec(_Strict):
+    """Attribution shown on the site."""
+
+    license: str = ""
+    url: str = ""
+    citation: str = ""
+
+
+class TableSpec(_Strict):
+    """How to read one delimited or JSON Lines file. `path` is relative to the spec file."""
+
+    path: str
+    format: Literal["csv", "tsv", "jsonl"] | None = None  # None: from the file extension
+    delimiter: str | None = None  # None: "," for csv, tab for tsv; " " reads runs of spaces
+    encoding: str = "utf-8"
+    header: bool = True  # False: columns are named "0", "1", ... by position
+
+    @field_validator("delimiter")
+    @classmethod
+    def _one_char(cls, v: str | None) -> str | None:
+        if v is not None and len(v) != 1:
+            raise ValueError(f"must be a single character, got {v!r}")
+        return v
+
+
+class CollectionsSpec(TableSpec):
+    """One row per (collection, entity) membership."""
+
+    collection: str
+    entity: str
+    value: str | None = None
+    time: str | None = None
+    min_value: float | None = None
+    # An edge list: `collection` and `entity` are both entity ids; each entity's correspondents
+    # (either direction, self-loops dropped) form one collection.
+    edges: bool = False
+
+    @model_validator(mode="after")
+    def _min_value_needs_value(self) -> "CollectionsSpec":
+        if self.min_value is not None and self.value is None:
+            raise ValueError("min_value needs a value column (collections.value)")
+        return self
+
+
+class FieldSpec(_Strict):
+    """A typed metadata field for search, colour-by and filters."""
+
+    type: Literal["category", "tags", "number", "text"]
+    sep: str = "|"  # tags only
+    pattern: str | None = None  # regex with one group, applied to the source text
+    from_: str | None = Field(default=None, alias="from")  # source column; default: the field name
+    label: str | None = None  # display name; default: the field name
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                rx = re.compile(v)
+            except re.error as e:
+                raise ValueError(f"not a valid regular expression ({e})") from None
+            if rx.groups < 1:
+                raise ValueError("must contain one capturing group")
+        return v
+
+
+class EntitiesSpec(TableSpec):
+    """Optional metadata table, joined to the collections by entity id."""
+
+    id: str
+    label: str | None = None
+    fields: dict[str, FieldSpec] = Field(default_factory=dict)
+
+
+class FilterSpec(_Strict):
+    min_entity_count: int = Field(default=5, ge=1)
+    max_collection_size: int = Field(default=1000, ge=2, le=100_000)
+    max_entities: int | None = Field(default=None, ge=2)  # keep only the most frequent N
+
+
+class CooccurSpec(_Strict):
+    """`cooc[n, m] += w` for each pair in a collection.
+
+    count:            w = 1 (value and time ignored)
+    value_closeness:  w = exp(-|v_n - v_m| / scale)   (the osu! atlas weighted by closeness in pp)
+    time_closeness:   w = exp(-|t_n - t_m| / scale)   (scale in the time column's units)
+    """
+
+    weight: Literal["count", "value_closeness", "time_closeness"] = "count"
+    scale: float = Field(default=1.0, gt=0)
+    chunk_pairs: int = Field(default=1 << 24, ge=1024)  # pair buffer per chunk: bounds peak memory
+
+
+class GraphSpec(_Strict):
+    """Similarity -> distance transform, kNN graph and the intermediate PyMDE embedding."""
+
+    transform: Literal["inv_log", "jaccard", "cosine", "ppmi"] = "inv_log"
+    n_neighbors: int = Field(default=15, ge=2, le=200)
+    embedding_dim: int = Field(default=4, ge=2, le=16)
+    init: Literal["random", "quadratic"] = "random"
+    max_iter: int = Field(default=2000, ge=1, le=100_000)
+    # Stop when a 50-iteration round improves the average distortion by less than this fraction.
+    # PyMDE's own test (gradient norm <= 1e-5) is rarely met, so it otherwise runs all max_iter.
+    tol: float = Field(default=1e-4, ge=0, le=1)
+    device: Literal["cpu", "cuda"] = "cpu"
+    threads: int = Field(default=1, ge=1, le=256)  # torch threads; 1 is fastest on shared 2-core boxes
+
+
+class UmapVariant(_Strict):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
+    method: Literal["umap"]
+    n_neighbors: int = Field(default=200, ge=2, le=1000)
+    min_dist: float = Field(default=0.05, ge=0.0, le=1.0)
+    n_epochs: int | None = Field(default=None, ge=10, le=10_000)
+
+
+class TsneVariant(_Strict):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
+    method: Literal["tsne"]
+    perplexity: float = Field(default=30.0, gt=1.0, le=500.0)
+    n_iter: int = Field(default=500, ge=50, le=10_000)
+
+
+Variant = Annotated[Union[UmapVariant, TsneVariant], Field(discriminator="method")]
+
+
+class SiteSpec(_Strict):
+    """Per-dataset presentation (used by the site stage)."""
+
+    title: str | None = None
+    accent: str = Field(default="#3b6fd4", pattern=r"^#[0-9a-fA-F]{6}$")
+    theme: Literal["light", "dark"] = "dark"
+    base_url: str = ""
+    default_variant: str | None = None
+    color_by: str | None = None
+
+
+class EvaluateSpec(_Strict):
+    label: str | None = None  # a metadata field holding a ground-truth-ish label
+    k: int = Field(default=10, ge=1, le=100)
+
+
+class DatasetSpec(_Strict):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    title: str
+    description: str = ""
+    seed: int = Field(default=42, ge=0, le=2**32 - 1)
+    source: SourceSpec = SourceSpec()
+    collections: CollectionsSpec
+    entities: EntitiesSpec | None = None
+    filter: FilterSpec = FilterSpec()
+    cooccurrence: CooccurSpec = CooccurSpec()
+    graph: GraphSpec = GraphSpec()
+    variants: list[Variant] = Field(min_length=1)
+    site: SiteSpec = SiteSpec()
+    evaluate: EvaluateSpec = EvaluateSpec()
+
+    # Not part of the TOML: where the spec came from, to resolve relative data paths.
+    spec_path: Path = Field(default=Path("."), exclude=True)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> "DatasetSpec":
+        names = [v.name for v in self.variants]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"variants: duplicate name {dup[0]!r}")
+        if self.site.default_variant is not None and self.site.default_variant not in names:
+            raise ValueError(f"site.default_variant: {self.site.default_variant!r} is not one of {names}")
+        field_names = set(self.entities.fields) if self.entities else set()
+        for key, val in (("site.color_by", self.site.color_by), ("evaluate.label", self.evaluate.label)):
+            if val is not None and val not in field_names:
+                raise ValueError(f"{key}: {val!r} is not a field in [entities.fields] {sorted(field_names)}")
+        if self.cooccurrence.weight == "value_closeness" and self.collections.value is None:
+            raise ValueError("cooccurrence.weight: value_closeness needs collections.value")
+        if self.cooccurrence.weight == "time_closeness" and self.collections.time is None:
+            raise ValueError("cooccurrence.weight: time_closeness needs collections.time")
+        return self
+
+    def resolve(self, rel: str) -> Path:
+        """A data path from the spec, relative to the spec file's folder."""
+        return (self.spec_path.parent / rel).resolve()
+
+    @property
+    def default_variant(self) -> str:
+        return self.site.default_variant or self.variants[0].name
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for p in loc:
+        if isinstance(p, int):
+            parts[-1:] = [f"{parts[-1]}[{p}]"] if parts else [f"[{p}]"]
+        elif p in ("umap", "tsne") and parts and parts[-1].startswith("variants["):
+            continue  # discriminated-union tag, not a key the user wrote
+        else:
+            parts.append(str(p))
+    return ".".join(parts)
+
+
+def _model_at(loc: tuple[Any, ...], raw: dict) -> type[BaseModel] | None:
+    """The model class that holds the key at `loc` (for did-you-mean suggestions)."""
+    model: Any = DatasetSpec
+    node: Any = raw
+    for p in loc[:-1]:
+        if isinstance(p, int):
+            node = node[p] if isinstance(node, list) and p < len(node) else {}
+            continue
+        if p in ("umap", "tsne"):
+            model = UmapVariant if p == "umap" else TsneVariant
+            continue
+        fld = model.model_fields.get(p) if model else None
+        node = node.get(p, {}) if isinstance(node, dict) else {}
+        if fld is None:
+            return None
+        ann = fld.annotation
+        model = None
+        for cand in (SourceSpec, CollectionsSpec, EntitiesSpec, FilterSpec, CooccurSpec, GraphSpec,
+                     SiteSpec, EvaluateSpec, FieldSpec):
+            if ann is cand or cand in getattr(ann, "__args__", ()):
+                model = cand
+        if p == "fields":
+            model = FieldSpec
+        if p == "variants":
+            model = None  # resolved by the union tag that follows in `loc`
+    return model
+
+
+def _message(err: dict, raw: dict) -> str:
+    loc = tuple(err["loc"])
+    where = _loc(loc)
+    kind = err["type"]
+    ctx = err.get("ctx", {})
+    got = err.get("input")
+    if kind == "extra_forbidden":
+        model = _model_at(loc, raw)
+        known = [f.alias or n for n, f in model.model_fields.items() if n != "spec_path"] if model else []
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else (f"; known keys: {', '.join(known)}" if known else "")
+        return f"{where}: unknown key{hint}"
+    if kind == "missing":
+        return f"{where}: required key is missing"
+    if kind in ("less_than_equal", "less_than", "greater_than_equal", "greater_than"):
+        op = {"less_than_equal": "<=", "less_than": "<", "greater_than_equal": ">=", "greater_than": ">"}[kind]
+        bound = next(iter(ctx.values()))
+        return f"{where}: must be {op} {bound}, got {got!r}"
+    if kind == "literal_error":
+        return f"{where}: must be {ctx.get('expected')}, got {got!r}"
+    if kind == "union_tag_invalid":
+        return f"{where}: method must be 'umap' or 'tsne', got {ctx.get('tag')!r}"
+    if kind == "union_tag_not_found":
+        return f"{where}: required key 'method' is missing ('umap' or 'tsne')"
+    if kind == "string_pattern_mismatch":
+        return f"{where}: {got!r} does not match {ctx.get('pattern')}"
+    if kind == "too_short":
+        return f"{where}: needs at least {ctx.get('min_length')} entry, got none"
+    msg = err["msg"].removeprefix("Value error, ")
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        return f"{where}: {msg.lower()}, got {got!r}"
+    return f"{where}: {msg}" if where else msg
+
+
+def parse_spec(raw: dict, spec_path: Path, label: str | None = None) -> DatasetSpec:
+    """Validate a spec dict. `label` is how errors name the file (default: the path)."""
+    label = label or str(spec_path)
+    try:
+        return DatasetSpec.model_validate({**raw, "spec_path": spec_path})
+    except ValidationError as e:
+        first = e.errors()[0]
+        raise SpecError(f"{label}: {_message(first, raw)}") from None
+
+
+def load_spec(path: str | Path) -> DatasetSpec:
+    """Read and validate `datasets/<slug>.toml`. Raises SpecError with a one-line message."""
+    path = Path(path)
+    label = _display_path(path)
+    if not path.is_file():
+        raise SpecError(f"{label}: spec file not found")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise SpecError(f"{label}: not valid TOML ({e})") from None
+    except UnicodeDecodeError as e:
+        raise SpecError(f"{label}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    return parse_spec(raw, path.resolve(), label)
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def spec_params(model: BaseModel) -> dict:
+    """Canonical JSON-able dict of a sub-model, for cache keys."""
+    return model.model_dump(mode="json", by_alias=True, exclude={"spec_path"})

@@ -1,0 +1,207 @@
+"""The point format: round trip, golden bytes (decoded by js/test/format.test.js too), corrupt files.
+
+Set ATLASGEN_UPDATE_GOLDEN=1 to rewrite tests/golden/ after an intentional format change (and bump
+FORMAT_VERSION when old files no longer decode).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sitegen import points as P
+from sitegen.errors import FormatError
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("ATLASGEN_UPDATE_GOLDEN") == "1"
+
+
+def golden_table() -> P.PointTable:
+    """64 points built from plain arithmetic (no RNG, so the bytes do not depend on numpy's streams)."""
+    n = 64
+    i = np.arange(n)
+    xy = np.stack([(i * i * 40503 + i * 9973) % 65536, (i * i * i * 7 + i * 12345 + 17) % 65536], axis=1) / 32767.5 - 1
+    year = 1900.0 + (i * i * 7) % 120
+    year[::9] = np.nan
+    score = np.where(i % 5 == 0, np.nan, i / 8.0)
+    return P.PointTable(n, {
+        "xy:umap": P.position_column(xy),
+        "xy:tsne": P.position_column(xy[::-1] * 0.5, exact=True),
+        "genre": P.category_column(np.where(i % 7 == 3, -1, (i * i + i // 3) % 3), 3),
+        "publisher": P.category_column(np.where(i % 10 == 1, -1, (i * 13) % 300), 300),
+        "year": P.number_column(year),
+        "score": P.number_column(score, dtype="float32"),
+        "size": P.number_column(np.log1p(n - i), kind="size", dtype="uint8"),  # popularity order: delta
+    })
+
+
+def _jsonable(v):
+    return None if isinstance(v, float) and math.isnan(v) else v
+
+
+def golden_expected(t: P.PointTable) -> dict:
+    """What both decoders must return for the golden file (data as stored, plus dequantised views)."""
+    cols = {}
+    for name, c in t.columns.items():
+        cols[name] = {"kind": c.kind, "dtype": c.data.dtype.name, "components": c.components,
+                      "min": list(c.min), "max": list(c.max),
+                      "data": [_jsonable(float(x)) if c.data.dtype == np.float32 else int(x) for x in c.data.ravel()]}
+    return {
+        "version": P.FORMAT_VERSION, "n": t.n, "columns": cols, "order": list(t.columns),
+        "positions": {v: t.positions(v).ravel().tolist() for v in ("umap", "tsne")},
+        "numbers": {k: [_jsonable(float(x)) for x in t.number(k)] for k in ("year", "score", "size")},
+    }
+
+
+def _resign(buf: bytearray) -> bytes:
+    struct.pack_into("<I", buf, len(buf) - 4, zlib.crc32(bytes(buf[:-4])))
+    return bytes(buf)
+
+
+def _entry(col: int) -> int:
+    return P.HEADER.size + col * P.ENTRY.size
+
+
+def corrupt_cases(good: bytes) -> dict[str, tuple[bytes, str]]:
+    """name -> (bytes, a substring the error message must contain), shared with the JS tests."""
+    def patched(offset: int, fmt: str, value, resign: bool = True) -> bytes:
+        b = bytearray(good)
+        struct.pack_into(fmt, b, offset, value)
+        return _resign(b) if resign else bytes(b)
+
+    flipped = bytearray(good)
+    flipped[len(good) // 2] ^= 0x01
+    return {
+        "empty": (b"", "truncated"),
+        "short-header": (good[:10], "truncated"),
+        "truncated": (good[:-1], f"truncated: header says {len(good)} bytes, got {len(good) - 1}"),
+        "truncated-half": (good[: len(good) // 2], "truncated"),
+        "trailing": (good + b"\0", "unexpected trailing bytes"),
+        "bad-magic": (b"PNG\0" + good[4:], "not an atlasgen point file"),
+        "bad-version": (patched(4, "<H", 99, resign=False), "unsupported format version 99"),
+        "bad-checksum": (bytes(flipped), "checksum mismatch"),
+        "too-many-columns": (patched(6, "<H", 999), "runs past the end of the file"),
+        "bad-length": (patched(_entry(0) + 8, "<I", 12), "data length 12"),
+        "misaligned": (patched(_entry(0) + 4, "<I", P.HEADER.size + 7 * P.ENTRY.size + 4), "misaligned"),
+        "outside": (patched(_entry(0) + 4, "<I", len(good) - 8), "outside the file"),
+        "bad-kind": (patched(_entry(1), "<B", 9), "unknown kind 9"),
+        "bad-dtype": (patched(_entry(1) + 1, "<B", 9), "unknown dtype code 9"),
+        "bad-flags": (patched(_entry(1) + 3, "<B", 0x80), "unknown flags"),
+        "bad-name-length": (patched(_entry(1) + 12, "<B", 0), "bad name length 0"),
+    }
+
+
+def test_golden_bytes_and_expected_values():
+    t = golden_table()
+    data = P.encode(t)
+    expected = json.dumps(golden_expected(t), indent=1, sort_keys=True) + "\n"
+    bin_path, json_path = GOLDEN / "points-v1.bin", GOLDEN / "points-v1.json"
+    if UPDATE or not bin_path.exists():
+        GOLDEN.mkdir(exist_ok=True)
+        bin_path.write_bytes(data)
+        json_path.write_text(expected)
+    assert data == bin_path.read_bytes(), "encoder output changed: bump FORMAT_VERSION or rerun with ATLASGEN_UPDATE_GOLDEN=1"
+    assert json_path.read_text() == expected
+
+
+def test_golden_exercises_every_transform():
+    d = P.decode((GOLDEN / "points-v1.bin").read_bytes())
+    flags = {}
+    for i, name in enumerate(d.columns):
+        flags[name] = (d.columns[name].data.dtype.name, P.ENTRY.unpack_from((GOLDEN / "points-v1.bin").read_bytes(), _entry(i))[3])
+    assert flags["xy:umap"] == ("uint16", P.FLAG_PLANES)
+    assert flags["xy:tsne"] == ("float32", P.FLAG_PLANES)
+    assert flags["genre"] == ("uint8", 0)
+    assert flags["publisher"] == ("uint16", P.FLAG_PLANES | P.FLAG_DELTA)
+    assert flags["size"] == ("uint8", P.FLAG_DELTA)
+
+
+def test_corrupt_goldens_written_and_rejected():
+    good = P.encode(golden_table())
+    cases = corrupt_cases(good)
+    folder = GOLDEN / "corrupt"
+    index = {name: msg for name, (_, msg) in sorted(cases.items())}
+    if UPDATE or not (folder / "index.json").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, (b, _) in cases.items():
+            (folder / f"{name}.bin").write_bytes(b)
+        (folder / "index.json").write_text(json.dumps(index, indent=1, sort_keys=True) + "\n")
+    assert json.loads((folder / "index.json").read_text()) == index
+    for name, (b, msg) in cases.items():
+        assert (folder / f"{name}.bin").read_bytes() == b, name
+        with pytest.raises(FormatError) as e:
+            P.decode(b)
+        assert msg in str(e.value), (name, str(e.value))
+        assert str(e.value).startswith("point file: ")
+
+
+def test_round_trip_random_table():
+    rng = np.random.default_rng(1)
+    n = 5000
+    xy = rng.uniform(-1, 1, (n, 2))
+    vals = rng.normal(size=n)
+    vals[rng.random(n) < 0.1] = np.nan
+    t = P.PointTable(n, {
+        "xy:a": P.position_column(xy),
+        "xy:b": P.position_column(xy, exact=True),
+        "cat": P.category_column(rng.integers(-1, 40, n), 40),
+        "v": P.number_column(vals),
+        "size": P.number_column(np.sort(rng.pareto(1.0, n))[::-1], kind="size", dtype="uint8"),
+    })
+    d = P.decode(P.encode(t))
+    assert list(d.columns) == list(t.columns) and d.n == n and d.version == P.FORMAT_VERSION
+    for name, c in t.columns.items():
+        np.testing.assert_array_equal(d.columns[name].data, c.data)
+        assert d.columns[name].kind == c.kind and d.columns[name].min == c.min and d.columns[name].max == c.max
+    assert np.abs(d.positions("a") - xy).max() <= 2 / 65535 + 1e-6
+    np.testing.assert_array_equal(d.positions("b"), xy.astype(np.float32))
+    got = d.number("v")
+    assert np.array_equal(np.isnan(got), np.isnan(vals))
+    ok = ~np.isnan(vals)
+    assert np.abs(got[ok] - vals[ok]).max() <= (np.nanmax(vals) - np.nanmin(vals)) / 65534
+    assert P.encode(d) == P.encode(t)
+
+
+def test_empty_and_degenerate_columns():
+    t = P.PointTable(0, {"xy:a": P.position_column(np.zeros((0, 2)))})
+    assert P.decode(P.encode(t)).n == 0
+    same = P.PointTable(3, {"xy:a": P.position_column(np.ones((3, 2))), "v": P.number_column([2.0, 2.0, 2.0])})
+    d = P.decode(P.encode(same))
+    np.testing.assert_array_equal(d.positions("a"), np.ones((3, 2), np.float32))
+    np.testing.assert_array_equal(d.number("v"), [2.0, 2.0, 2.0])
+
+
+@pytest.mark.parametrize("bad, msg", [
+    (lambda: P.position_column(np.array([[0.0, np.nan]])), "NaN"),
+    (lambda: P.position_column(np.zeros((3, 3))), "shape (n, 2)"),
+    (lambda: P.category_column(np.array([0, 5]), 3), "category codes must lie in"),
+    (lambda: P.number_column([1.0], dtype="int8"), "dtype must be"),
+    (lambda: P.encode(P.PointTable(2, {"x" * 49: P.number_column([1.0, 2.0])})), "must be 1..48 bytes"),
+    (lambda: P.encode(P.PointTable(3, {"v": P.number_column([1.0, 2.0])})), "does not fit n=3"),
+])
+def test_encoder_rejects_bad_input(bad, msg):
+    with pytest.raises(FormatError, match=None) as e:
+        bad()
+    assert msg in str(e.value)
+
+
+def test_popularity_order_meets_size_target():
+    """positions + one category + one size <= 5 bytes/point after brotli (benchmarks/bench_points.py)."""
+    import importlib.util
+
+    import brotli
+
+    path = Path(__file__).parents[1] / "benchmarks" / "bench_points.py"
+    spec = importlib.util.spec_from_file_location("bench_points", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    t = bench.synthetic_table(20_000, seed=0)
+    per_point = len(brotli.compress(P.encode(t), quality=11, lgwin=22)) / t.n
+    assert per_point <= 5.0
