@@ -1,0 +1,96 @@
+"""Every spec rule gives one exact one-line error naming the file and key."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitegen.errors import SpecError
+from sitegen.spec import load_spec
+
+BASE = """
+name = "movies"
+title = "Movies"
+[collections]
+path = "r.csv"
+collection = "u"
+entity = "m"
+{extra_collections}
+{tables}
+[[variants]]
+name = "umap"
+method = "umap"
+"""
+
+
+def spec_text(extra_collections: str = "", tables: str = "") -> str:
+    return BASE.format(extra_collections=extra_collections, tables=tables)
+
+
+def error_of(write_spec, text: str) -> str:
+    path = write_spec(text, name="movies.toml")
+    with pytest.raises(SpecError) as e:
+        load_spec(path)
+    msg = str(e.value)
+    assert "\n" not in msg
+    assert msg.startswith(str(path)) or msg.startswith("movies.toml") or "movies.toml:" in msg
+    return msg.split("movies.toml: ", 1)[1]
+
+
+def test_valid_spec_loads_with_defaults(write_spec):
+    spec = load_spec(write_spec(spec_text()))
+    assert spec.graph.n_neighbors == 15 and spec.graph.init == "random"
+    assert spec.variants[0].n_neighbors == 200
+    assert spec.default_variant == "umap"
+
+
+@pytest.mark.parametrize("tables, expected", [
+    ("[graph]\nn_neighbors = 500", "graph.n_neighbors: must be <= 200, got 500"),
+    ("[graph]\nn_neighbours = 5", "graph.n_neighbours: unknown key; did you mean 'n_neighbors'?"),
+    ("[graph]\ntransform = 'log'", "graph.transform: must be 'inv_log', 'jaccard', 'cosine' or 'ppmi', got 'log'"),
+    ("[graph]\ndevice = 'tpu'", "graph.device: must be 'cpu' or 'cuda', got 'tpu'"),
+    ("[filter]\nmin_entity_count = 0", "filter.min_entity_count: must be >= 1, got 0"),
+    ("[cooccurrence]\nweight = 'value_closeness'",
+     "cooccurrence.weight: value_closeness needs collections.value"),
+    ("[site]\ncolor_by = 'genre'", "site.color_by: 'genre' is not a field in [entities.fields] []"),
+    ("[[variants]]\nname = 'umap'\nmethod = 'tsne'", "variants: duplicate name 'umap'"),
+    ("[[variants]]\nname = 'x'\nmethod = 'pca'", "variants[0]: method must be 'umap' or 'tsne', got 'pca'"),
+    ("[[variants]]\nname = 't'\nmethod = 'tsne'\nperplexty = 5",
+     "variants[0].perplexty: unknown key; did you mean 'perplexity'?"),
+    ("[[variants]]\nname = 't'\nmethod = 'tsne'\nmin_dist = 0.1",
+     "variants[0].min_dist: unknown key; known keys: name, method, perplexity, n_iter"),
+])
+def test_rule_errors(write_spec, tables, expected):
+    assert error_of(write_spec, spec_text(tables=tables)) == expected
+
+
+def test_unknown_top_level_key(write_spec):
+    assert error_of(write_spec, "colour = 1\n" + spec_text()) == (
+        "colour: unknown key; known keys: name, title, description, seed, source, collections, "
+        "entities, filter, cooccurrence, graph, variants, site, evaluate")
+    assert error_of(write_spec, "titel = 'x'\n" + spec_text()) == "titel: unknown key; did you mean 'title'?"
+
+
+def test_missing_required_key(write_spec):
+    text = spec_text().replace('entity = "m"\n', "")
+    assert error_of(write_spec, text) == "collections.entity: required key is missing"
+
+
+def test_min_value_needs_value_column(write_spec):
+    msg = error_of(write_spec, spec_text(extra_collections="min_value = 4.0"))
+    assert msg == "collections: min_value needs a value column (collections.value)"
+
+
+def test_bad_toml_and_missing_file(write_spec, tmp_path):
+    path = write_spec("name = ", name="bad.toml")
+    with pytest.raises(SpecError, match=r"bad.toml: not valid TOML"):
+        load_spec(path)
+    with pytest.raises(SpecError, match=r"nope.toml: spec file not found"):
+        load_spec(tmp_path / "nope.toml")
+
+
+def test_bad_pattern_and_slug(write_spec):
+    tables = '[entities]\npath = "m.csv"\nid = "m"\n[entities.fields]\nyear = { type = "number", pattern = "(" }'
+    assert error_of(write_spec, spec_text(tables=tables)).startswith(
+        "entities.fields.year.pattern: not a valid regular expression")
+    assert error_of(write_spec, spec_text().replace('"movies"', '"Movies!"')) == \
+        "name: 'Movies!' does not match ^[a-z0-9][a-z0-9-]{0,62}$"
