@@ -3,18 +3,19 @@
 `cooc[i, j] = sum of w over the collections holding both i and j`, with w from `CooccurSpec.weight`.
 This module owns validation, chunking, progress and memory; the arithmetic is in `kernels.py`.
 
-How it runs (each unordered pair is generated once, from its smaller entity):
+How it runs (Gustavson's SpGEMM of B.T @ B, B the collection x entity incidence matrix):
 1. sort entities within each collection (skipped when already sorted) and build the inverted index
-   entity -> memberships (the CSC of the collection x entity incidence matrix);
-2. symbolic pass over the rows of the upper triangle: distinct columns per row and per column, which
-   gives the exact layout of the full output, allocated once;
-3. numeric pass: each row's upper part is accumulated in a dense per-thread accumulator and written in
-   place, already sorted (Gustavson's SpGEMM; rows are partitioned across threads, so no atomics);
-4. mirror: the lower parts are filled with the transpose of the upper parts.
+   entity -> memberships (the CSC of B);
+2. structure pass over the upper triangle (each unordered pair visited once): distinct columns per
+   row and, by symmetry, per column, which gives the exact layout of the output, allocated once;
+3. numeric pass: each full row is accumulated in a dense per-thread accumulator and written straight
+   into place in column order. Rows are partitioned across threads, so there are no atomics, no
+   pair buffer and no transpose.
 
-Both passes walk the rows in chunks of about `chunk_pairs` pair incidences, one progress step each.
-Peak memory is the output (8 bytes per stored entry) plus O(memberships + threads x n_entities): no
-pair buffer is ever materialised, so `chunk_pairs` only sets the progress/scheduling granularity.
+Both passes walk the rows in chunks of about `chunk_pairs` pair incidences, one progress step each,
+split into one block of equal work per thread. Peak memory is the output (8 bytes per stored entry)
+plus O(memberships + threads x n_entities); no pair list is ever materialised, so `chunk_pairs` only
+sets the progress and scheduling granularity, not the memory.
 """
 
 from __future__ import annotations
@@ -38,46 +39,43 @@ def cooccurrence_matrix(coll: Collections, params: CooccurSpec, progress: Progre
 
     Returns: (n_entities, n_entities) csr_matrix, float32, symmetric, empty diagonal, sorted indices,
     no duplicates and no explicit zeros.
-    `progress(done, total)` is called after each chunk, in ordered pair incidences
-    (total = `coll.pair_count()`).
+    `progress(done, total)` is called after each chunk of each pass, in pair incidences visited
+    (total = 1.5 x `coll.pair_count()`: the structure pass visits each unordered pair once, the
+    numeric pass each ordered pair).
     """
     n = int(coll.n_entities)
     indptr, ent, keys = _prepared(coll, params)
-    inv_ptr, tails = kernels.group_by_entity(indptr, ent, n)
-    work = _upper_work(ent, tails, inv_ptr, n)
+    inv_ptr, spans = kernels.group_by_entity(indptr, ent, n)
+    row_len = spans[2] - spans[1] - 1  # pairs per membership of an entity, its row's work
+    upper_len = spans[2] - spans[0] - 1
+    work, upper = _per_row(row_len, inv_ptr), _per_row(upper_len, inv_ptr)
     chunks = _chunk_bounds(work, params.chunk_pairs)
-    total = 2 * int(work.sum())
-    done = 0
     threads = numba.get_num_threads()
+    total, done = int(upper.sum()) + int(work.sum()), 0  # pair incidences visited by the two passes
 
     row_nnz = np.zeros(n, np.int64)
-    col_nnz = np.zeros((threads, n), np.int64)
+    col_nnz = np.zeros((threads, n), np.int32)
     for r0, r1 in zip(chunks[:-1], chunks[1:]):
-        kernels.upper_structure(_blocks(work, r0, r1, threads), inv_ptr, tails, ent, row_nnz, col_nnz)
-        done += int(work[r0:r1].sum())
+        kernels.upper_structure(_blocks(upper, r0, r1, threads), inv_ptr, spans, ent, row_nnz, col_nnz)
+        done += int(upper[r0:r1].sum())
         _report(progress, done, total)
-    col_total = col_nnz.sum(axis=0)
+    row_nnz += col_nnz.sum(axis=0, dtype=np.int64)
     del col_nnz
 
     out_ptr = np.zeros(n + 1, np.int64)
-    np.cumsum(row_nnz + col_total, out=out_ptr[1:])
-    spans = np.stack([out_ptr[:-1] + col_total, out_ptr[1:]])
-    nnz = int(out_ptr[-1])
-    out_idx = np.empty(nnz, np.int32)
-    out_val = np.empty(nnz, np.float32)
-
-    cost = work + row_nnz
+    np.cumsum(row_nnz, out=out_ptr[1:])
+    out_idx = np.empty(int(out_ptr[-1]), np.int32)
+    out_val = np.empty(int(out_ptr[-1]), np.float32)
     for r0, r1 in zip(chunks[:-1], chunks[1:]):
-        blocks = _blocks(cost, r0, r1, threads)
+        blocks = _blocks(work + row_nnz, r0, r1, threads)
         if keys is None:
-            written = kernels.upper_counts(blocks, inv_ptr, tails, ent, spans, out_idx, out_val)
+            written = kernels.rows_count(blocks, inv_ptr, spans, ent, out_ptr, out_idx, out_val)
         else:
-            written = kernels.upper_closeness(blocks, inv_ptr, tails, ent, keys, spans, out_idx, out_val)
-        if int(written.sum()) != int(row_nnz[r0:r1].sum()):  # the two passes must agree on the layout
+            written = kernels.rows_closeness(blocks, inv_ptr, spans, ent, keys, out_ptr, out_idx, out_val)
+        if int(written.sum()) != int(out_ptr[r1] - out_ptr[r0]):
             raise RuntimeError(f"co-occurrence rows {r0}:{r1}: numeric pass disagrees with structure pass")
         done += int(work[r0:r1].sum())
         _report(progress, done, total)
-    kernels.mirror_lower(_blocks(col_total, 0, n, threads), out_ptr, spans, out_idx, out_val)
     return _csr(out_val, out_idx, out_ptr, n, weighted=keys is not None)
 
 
@@ -161,9 +159,8 @@ def _inner_positions(indptr: np.ndarray, m: int) -> np.ndarray:
     return inner
 
 
-def _upper_work(ent: np.ndarray, tails: np.ndarray, inv_ptr: np.ndarray, n: int) -> np.ndarray:
-    """(n,) int64: pair incidences (i, j > i) generated by row i, i.e. the row's share of the work."""
-    per_entry = tails[1] - tails[0] - 1
+def _per_row(per_entry: np.ndarray, inv_ptr: np.ndarray) -> np.ndarray:
+    """(n,) int64: per_entry summed over each entity's memberships (inverted-index order)."""
     cum = np.zeros(per_entry.shape[0] + 1, np.int64)
     np.cumsum(per_entry, out=cum[1:])
     return cum[inv_ptr[1:]] - cum[inv_ptr[:-1]]

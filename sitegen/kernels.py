@@ -2,20 +2,22 @@
 
 No I/O, no logging, no validation: `cooccur.py` checks inputs, chunks the rows and calls these.
 
-Shared vocabulary (M memberships, n entities, L = M inverted-index entries):
-    indptr:  (n_collections + 1,) int64   collection c holds ent[indptr[c]:indptr[c + 1]]
-    ent:     (M,) int32                   entity ids, strictly increasing within each collection
-    inv_ptr: (n + 1,) int64               entity i's memberships are tails[:, inv_ptr[i]:inv_ptr[i + 1]]
-    tails:   (2, M) int64                 tails[0] = membership q of i, tails[1] = end of q's collection,
-                                          so ent[q + 1:tails[1]] are the entities j > i sharing it
-    blocks:  (B + 1,) int64               row boundaries; block b is rows blocks[b]:blocks[b + 1];
-                                          blocks run in parallel and each owns workspace row b
-    spans:   (2, n) int64                 where row i's upper part (columns > i) lives in the output:
-                                          out[spans[0, i]:spans[1, i]]; its lower part precedes it
+Shared vocabulary (M memberships, n entities):
+    indptr:  (C + 1,) int64     collection c holds ent[indptr[c]:indptr[c + 1]]
+    ent:     (M,) int32         entity ids, strictly increasing within each collection
+    inv_ptr: (n + 1,) int64     entity i's memberships are spans[:, inv_ptr[i]:inv_ptr[i + 1]]
+    spans:   (3, M) int64       for each membership of i: spans[0] = its position q in `ent`,
+                                spans[1]:spans[2] = its collection's range, so ent[q + 1:spans[2]]
+                                are the entities j > i that share it
+    blocks:  (B + 1,) int64     row boundaries; block b is rows blocks[b]:blocks[b + 1]; blocks run
+                                in parallel, each with its own accumulator, and own their rows
+    out_ptr: (n + 1,) int64     the output's row pointer (known after the structure pass)
 
-The upper triangle is computed row by row (Gustavson's SpGEMM over the inverted index with a dense
-accumulator): each unordered pair is generated once, from its smaller entity, and `mirror_lower`
-then writes the transposed copy. Rows are owned by one block, so no atomics are needed.
+The matrix is Gustavson's SpGEMM of B.T @ B over the inverted index (the CSC of B): row i is
+accumulated in a dense per-block accumulator from every collection holding i, then read back in column
+order. Two passes: `upper_structure` counts each row's distinct columns j > i (each unordered pair
+once) and, by symmetry, each column's; that fixes the output layout. Then `rows_count` /
+`rows_closeness` write every full row straight into place, sorted, with no atomics and no pair buffer.
 """
 
 from __future__ import annotations
@@ -25,11 +27,11 @@ import math
 import numpy as np
 from numba import njit, prange
 
-# A row whose upper part is sparser than 1/_SPARSE of its column range is gathered with a touched
-# list and sorted; denser rows are read back by scanning the accumulator (no sort).
+# A row touching fewer than 1/_SPARSE of the columns between its smallest and largest neighbour is
+# gathered with a touched list and sorted; denser rows are read back by scanning the accumulator.
 _SPARSE = 24
-# exp(-700) > 0 in float64: a touched accumulator slot never sums to 0, so a scan finds every
-# touched column; values that round to 0 in float32 are removed by the driver.
+# exp(-700) > 0 in float64, so a touched accumulator slot never sums to exactly 0 and the scan finds
+# every touched column; sums that round to 0 in float32 are removed by the driver.
 _MAX_EXPONENT = 700.0
 
 
@@ -51,10 +53,10 @@ def sort_within(indptr, ent):
 
 @njit(cache=True)
 def group_by_entity(indptr, ent, n):
-    """Inverted index (a stable counting sort of memberships by entity).
+    """Inverted index: a stable counting sort of the memberships by entity.
 
     Args: indptr (C + 1,) int64; ent (M,) int32 in [0, n); n int.
-    Returns: inv_ptr (n + 1,) int64 and tails (2, M) int64 as in the module docstring; each
+    Returns: inv_ptr (n + 1,) int64 and spans (3, M) int64 as in the module docstring; each
     entity's memberships are in collection order.
     """
     m = ent.shape[0]
@@ -64,87 +66,118 @@ def group_by_entity(indptr, ent, n):
     for i in range(n):
         inv_ptr[i + 1] += inv_ptr[i]
     cursor = inv_ptr[:-1].copy()
-    tails = np.empty((2, m), np.int64)
+    spans = np.empty((3, m), np.int64)
     for c in range(indptr.shape[0] - 1):
         for q in range(indptr[c], indptr[c + 1]):
             k = cursor[ent[q]]
             cursor[ent[q]] = k + 1
-            tails[0, k] = q
-            tails[1, k] = indptr[c + 1]
-    return inv_ptr, tails
+            spans[0, k] = q
+            spans[1, k] = indptr[c]
+            spans[2, k] = indptr[c + 1]
+    return inv_ptr, spans
 
 
 @njit(parallel=True, cache=True)
-def upper_structure(blocks, inv_ptr, tails, ent, row_nnz, col_nnz):
-    """Symbolic pass: count the distinct columns j > i of each row i of the upper triangle.
+def upper_structure(blocks, inv_ptr, spans, ent, row_nnz, col_nnz):
+    """Structure pass: count the distinct columns j > i of each row i (the upper triangle).
 
-    Args: blocks (B + 1,) int64; inv_ptr, tails, ent as in the module docstring.
-    Writes: row_nnz (n,) int64 for the rows in blocks; col_nnz (B, n) int64: col_nnz[b, j] += the
+    Args: blocks (B + 1,) int64; inv_ptr, spans, ent as in the module docstring.
+    Writes: row_nnz (n,) int64 for the rows in blocks; col_nnz (B, n) int32: col_nnz[b, j] += the
     number of rows of block b with an entry in column j (accumulates across calls).
     """
     n = inv_ptr.shape[0] - 1
     for b in prange(blocks.shape[0] - 1):
+        seen = np.zeros(n, np.int32)
         mark = np.full(n, -1, np.int32)
         cols = col_nnz[b]
         for i in range(blocks[b], blocks[b + 1]):
-            count = 0
+            work, top = 0, i
             for k in range(inv_ptr[i], inv_ptr[i + 1]):
-                for q in range(tails[0, k] + 1, tails[1, k]):
-                    j = ent[q]
-                    if mark[j] != i:
-                        mark[j] = i
-                        count += 1
-                        cols[j] += 1
+                if spans[2, k] - spans[0, k] > 1:
+                    work += spans[2, k] - spans[0, k] - 1
+                    top = max(top, ent[spans[2, k] - 1])
+            count = 0
+            if work * _SPARSE < top - i:
+                for k in range(inv_ptr[i], inv_ptr[i + 1]):
+                    for q in range(spans[0, k] + 1, spans[2, k]):
+                        j = ent[q]
+                        if mark[j] != i:
+                            mark[j] = i
+                            count += 1
+                            cols[j] += 1
+            else:
+                for k in range(inv_ptr[i], inv_ptr[i + 1]):
+                    for q in range(spans[0, k] + 1, spans[2, k]):
+                        seen[ent[q]] = 1
+                for j in range(i + 1, top + 1):
+                    hit = seen[j]
+                    count += hit
+                    cols[j] += hit
+                    seen[j] = 0
             row_nnz[i] = count
     return row_nnz
 
 
 @njit(cache=True)
-def _row_extent(i, inv_ptr, tails, ent):
-    """Largest column j touched by row i (i when the row is empty)."""
-    top = i
+def _neighbour_range(i, inv_ptr, spans, ent):
+    """(smallest, largest) entity other than i sharing a collection with i; (i, i) if none."""
+    bottom, top = i, i
+    first = True
     for k in range(inv_ptr[i], inv_ptr[i + 1]):
-        stop = tails[1, k]
-        if stop - tails[0, k] > 1 and ent[stop - 1] > top:
-            top = ent[stop - 1]
-    return top
+        lo, hi = spans[1, k], spans[2, k]
+        if hi - lo < 2:
+            continue
+        a = ent[lo] if ent[lo] != i else ent[lo + 1]
+        z = ent[hi - 1] if ent[hi - 1] != i else ent[hi - 2]
+        if first or a < bottom:
+            bottom = a
+        if first or z > top:
+            top = z
+        first = False
+    return bottom, top
 
 
 @njit(cache=True)
-def _emit(i, top, lo, hi, acc, touched, out_idx, out_val):
-    """Write row i's accumulated columns (i, top] in increasing order to out[lo:hi]; reset acc.
+def _clear(acc, touched):
+    for t in range(touched.shape[0]):
+        acc[touched[t]] = 0
 
-    Sparse rows (`touched` non-empty) sort the touched list; dense rows scan the accumulator.
-    Returns the number of entries written (hi - lo when the structure pass agrees).
+
+@njit(cache=True)
+def _emit(i, bottom, top, lo, acc, touched, out_idx, out_val):
+    """Write row i's accumulated columns (all but i) in increasing order from out[lo]; reset acc.
+
+    Sparse rows (`touched` non-empty) sort the touched list. Dense rows scan acc[bottom:top + 1]
+    without branches: each column is written at the cursor, which only advances past non-zero sums;
+    acc[top] is non-zero, so nothing lands past the row. Returns the number of entries written.
     """
+    acc[i] = 0  # the row's own memberships add to the diagonal, which is not stored
     p = lo
     if touched.shape[0] > 0:
         touched.sort()
         for t in range(touched.shape[0]):
             j = touched[t]
-            if p < hi:
-                out_idx[p] = j
-                out_val[p] = acc[j]
+            out_idx[p] = j
+            out_val[p] = acc[j]
             acc[j] = 0
             p += 1
     else:
-        for j in range(i + 1, top + 1):
-            if acc[j] != 0:
-                if p < hi:
-                    out_idx[p] = j
-                    out_val[p] = acc[j]
-                acc[j] = 0
-                p += 1
+        for j in range(bottom, top + 1):
+            v = acc[j]
+            out_idx[p] = j
+            out_val[p] = v
+            p += v != 0
+            acc[j] = 0
     return p - lo
 
 
 @njit(parallel=True, cache=True)
-def upper_counts(blocks, inv_ptr, tails, ent, spans, out_idx, out_val):
-    """Numeric pass, `count` weight: out[i, j] = number of collections holding both i and j, j > i.
+def rows_count(blocks, inv_ptr, spans, ent, out_ptr, out_idx, out_val):
+    """Numeric pass, `count` weight: out[i, j] = number of collections holding both i and j (j != i).
 
-    Args: blocks, inv_ptr, tails, ent, spans as in the module docstring (spans from the symbolic pass).
-    Writes: out_idx (nnz,) int32 and out_val (nnz,) float32 at out[spans[0, i]:spans[1, i]].
-    Returns: (B,) int64 entries written per block (equals the spans' total when consistent).
+    Args: blocks, inv_ptr, spans, ent, out_ptr as in the module docstring.
+    Writes: out_idx (nnz,) int32 and out_val (nnz,) float32 for rows in blocks, sorted by column.
+    Returns: (B,) int64 entries written per block (the driver checks it against out_ptr).
     """
     n = inv_ptr.shape[0] - 1
     nb = blocks.shape[0] - 1
@@ -154,34 +187,38 @@ def upper_counts(blocks, inv_ptr, tails, ent, spans, out_idx, out_val):
         mark = np.full(n, -1, np.int32)
         touched = np.empty(n, np.int32)
         for i in range(blocks[b], blocks[b + 1]):
-            lo, hi = spans[0, i], spans[1, i]
+            lo, hi = out_ptr[i], out_ptr[i + 1]
             if hi == lo:
                 continue
-            top = _row_extent(i, inv_ptr, tails, ent)
-            sparse = (hi - lo) * _SPARSE < top - i
+            bottom, top = _neighbour_range(i, inv_ptr, spans, ent)
             t = 0
-            for k in range(inv_ptr[i], inv_ptr[i + 1]):
-                if sparse:
-                    for q in range(tails[0, k] + 1, tails[1, k]):
+            if (hi - lo) * _SPARSE < top - bottom:
+                mark[i] = i
+                for k in range(inv_ptr[i], inv_ptr[i + 1]):
+                    for q in range(spans[1, k], spans[2, k]):
                         j = ent[q]
                         acc[j] += 1
                         if mark[j] != i:
                             mark[j] = i
                             touched[t] = j
                             t += 1
-                else:
-                    for q in range(tails[0, k] + 1, tails[1, k]):
+                if t != hi - lo:  # disagrees with the structure pass: leave the row, the driver raises
+                    _clear(acc, touched[:t])
+                    continue
+            else:
+                for k in range(inv_ptr[i], inv_ptr[i + 1]):
+                    for q in range(spans[1, k], spans[2, k]):
                         acc[ent[q]] += 1
-            written[b] += _emit(i, top, lo, hi, acc, touched[:t], out_idx, out_val)
+            written[b] += _emit(i, bottom, top, lo, acc, touched[:t], out_idx, out_val)
     return written
 
 
 @njit(parallel=True, cache=True)
-def upper_closeness(blocks, inv_ptr, tails, ent, keys, spans, out_idx, out_val):
+def rows_closeness(blocks, inv_ptr, spans, ent, keys, out_ptr, out_idx, out_val):
     """Numeric pass, closeness weights: out[i, j] = sum over shared collections of exp(-|k_i - k_j|).
 
-    Args: as `upper_counts`, plus keys (M,) float64: each membership's value or time already divided
-    by the scale, so the weight of a pair within a collection is exp(-|keys[q] - keys[q']|).
+    Args: as `rows_count`, plus keys (M,) float64: each membership's value or time already divided
+    by the scale, so a pair's weight within a collection is exp(-|keys[q] - keys[q']|).
     Returns: (B,) int64 entries written per block.
     """
     n = inv_ptr.shape[0] - 1
@@ -192,47 +229,24 @@ def upper_closeness(blocks, inv_ptr, tails, ent, keys, spans, out_idx, out_val):
         mark = np.full(n, -1, np.int32)
         touched = np.empty(n, np.int32)
         for i in range(blocks[b], blocks[b + 1]):
-            lo, hi = spans[0, i], spans[1, i]
+            lo, hi = out_ptr[i], out_ptr[i + 1]
             if hi == lo:
                 continue
-            top = _row_extent(i, inv_ptr, tails, ent)
-            sparse = (hi - lo) * _SPARSE < top - i
+            bottom, top = _neighbour_range(i, inv_ptr, spans, ent)
+            sparse = (hi - lo) * _SPARSE < top - bottom
+            mark[i] = i
             t = 0
             for k in range(inv_ptr[i], inv_ptr[i + 1]):
-                own = keys[tails[0, k]]
-                for q in range(tails[0, k] + 1, tails[1, k]):
+                own = keys[spans[0, k]]
+                for q in range(spans[1, k], spans[2, k]):
                     j = ent[q]
                     acc[j] += math.exp(-min(abs(keys[q] - own), _MAX_EXPONENT))
                     if sparse and mark[j] != i:
                         mark[j] = i
                         touched[t] = j
                         t += 1
-            written[b] += _emit(i, top, lo, hi, acc, touched[:t], out_idx, out_val)
-    return written
-
-
-@njit(parallel=True, cache=True)
-def mirror_lower(dest_blocks, indptr, spans, out_idx, out_val):
-    """Fill each row's lower part (columns < i) with the transpose of the upper parts.
-
-    Args: dest_blocks (B + 1,) int64 boundaries over destination rows; indptr (n + 1,) int64 of the
-    full output; spans (2, n) int64; out_idx (nnz,) int32 and out_val (nnz,) float32 whose upper
-    parts are filled. Block b scans every source row r < its last row in order and copies entries
-    (r, j) with j in its range to (j, r), so each lower part comes out sorted without atomics.
-    """
-    for b in prange(dest_blocks.shape[0] - 1):
-        a, z = dest_blocks[b], dest_blocks[b + 1]
-        if z <= a:
-            continue
-        cursor = indptr[a:z].copy()
-        for r in range(z - 1):
-            lo, hi = spans[0, r], spans[1, r]
-            if hi == lo or out_idx[hi - 1] < a:
+            if sparse and t != hi - lo:
+                _clear(acc, touched[:t])
                 continue
-            p = lo + np.searchsorted(out_idx[lo:hi], a)
-            while p < hi and out_idx[p] < z:
-                j = out_idx[p]
-                out_idx[cursor[j - a]] = r
-                out_val[cursor[j - a]] = out_val[p]
-                cursor[j - a] += 1
-                p += 1
+            written[b] += _emit(i, bottom, top, lo, acc, touched[:t], out_idx, out_val)
+    return written

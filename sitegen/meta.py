@@ -19,7 +19,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import points
+from .assets import hashed_name
 from .tables import DatasetResult, Entities
+from .thumbs import point_colors, render_png
 
 META_VERSION = 1
 NEIGHBORS_VERSION = 1
@@ -255,3 +257,57 @@ def point_table(result: DatasetResult, fields: list[FieldColumn], variants: list
         elif f.type == "number":
             cols[f.name] = points.number_column(f.values)
     return points.PointTable(n, cols)
+
+
+# --- one dataset's data files -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Packed:
+    """A dataset's data files (paths relative to the dataset folder) and what the pages need."""
+
+    files: dict[str, bytes]
+    points: str
+    meta: str
+    neighbors: str
+    thumbs: dict[str, str]  # variant -> data/thumb-<variant>.<hash>.png
+    slugs: list[str]
+    fields: list[FieldColumn]
+    neighbor_indptr: np.ndarray
+    neighbor_indices: np.ndarray
+    neighbor_weights: np.ndarray
+
+
+def pack_dataset(result: DatasetResult, variants: list[str], color_by: str | None, accent: str,
+                 theme: str, field_labels: dict[str, str], field_order: list[str]) -> Packed:
+    """Points, meta, neighbors and thumbnails of one dataset, under content-hashed names in data/."""
+    ent = result.entities
+    slugs = entity_slugs(ent.ids, ent.labels)
+    fields = field_columns(ent, field_labels, field_order)
+    nb = top_neighbors(result.cooc)
+    blobs = {
+        "points": (".bin", points.encode(point_table(result, fields, variants))),
+        "meta": (".msgpack", meta_msgpack(ent, slugs, fields)),
+        "neighbors": (".msgpack", neighbors_msgpack(*nb)),
+    }
+    files, names = {}, {}
+    for stem, (suffix, data) in blobs.items():
+        rel = f"data/{hashed_name(stem, suffix, data)}"
+        files[rel], names[stem] = data, rel
+    color = next((f for f in fields if f.name == color_by), None)
+    n = len(ent)
+    if color is not None and color.type == "category":
+        colors = point_colors(n, codes=color.codes)
+    elif color is not None and color.type == "tags":
+        first = np.array([color.codes[a] if b > a else -1 for a, b in zip(color.indptr[:-1], color.indptr[1:])])
+        colors = point_colors(n, codes=first)
+    elif color is not None and color.type == "number":
+        colors = point_colors(n, values=color.values)
+    else:
+        colors = point_colors(n, accent=accent)
+    thumbs = {}
+    for v in variants:
+        png = render_png(result.layouts[v], colors, ent.counts, theme=theme)
+        rel = f"data/{hashed_name(f'thumb-{v}', '.png', png)}"
+        files[rel], thumbs[v] = png, rel
+    return Packed(files, names["points"], names["meta"], names["neighbors"], thumbs, slugs, fields, *nb)

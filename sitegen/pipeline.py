@@ -103,7 +103,8 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
         "mde_distortion": g.info["distortion"],
         "timings": timings,
     }
-    return DatasetResult(spec=spec, entities=entities, cooc=cooc_kept, layouts=layouts, stats=stats)
+    return DatasetResult(spec=spec, entities=entities, cooc=cooc_kept, layouts=layouts, stats=stats,
+                         embedding=g.coords)
 
 
 def build(spec_paths: list[Path], out: Path, cache_dir: Path, *, force: bool = False, device: str | None = None,

@@ -77,8 +77,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                              or "application/octet-stream")
             if encoding:
                 self.send_header("Content-Encoding", encoding)
-            if path.suffix in MIME or encoding:
-                self.send_header("Vary", "Accept-Encoding")
+            self.send_header("Vary", "Accept-Encoding")
             self.send_header("Content-Length", str(size))
             self.send_header("X-Content-Type-Options", "nosniff")
             self.send_header("Cache-Control", "no-cache")

@@ -71,6 +71,7 @@ class DatasetResult:
               over the kept entities (the viewer's and entity pages' "top co-occurring" come from it)
     stats:    counts and stage timings for the about page, JSON-able (str -> number/str)
     quality:  variant name -> {"recall@10": .., "label@10": .., "trust": ..} when evaluated, else {}
+    embedding: (n, d) float32 intermediate PyMDE embedding the layouts were projected from (same rows)
     """
 
     spec: "object"  # sitegen.spec.DatasetSpec (not imported here to keep this module numpy-only)
@@ -79,3 +80,4 @@ class DatasetResult:
     layouts: dict[str, np.ndarray]
     stats: dict = field(default_factory=dict)
     quality: dict = field(default_factory=dict)
+    embedding: np.ndarray | None = None

@@ -13,16 +13,13 @@ from PIL import Image
 
 WIDTH, HEIGHT = 600, 315  # 1.91:1, the social-card aspect ratio
 BACKGROUND = {"dark": (17, 19, 24), "light": (250, 250, 250)}
-# Tableau-like qualitative palette; the viewer's palette should match (docs/site-data.md).
-PALETTE = np.array([
-    (78, 121, 167), (242, 142, 43), (225, 87, 89), (118, 183, 178), (89, 161, 79),
-    (237, 201, 72), (176, 122, 161), (255, 157, 167), (156, 117, 95), (186, 176, 172),
-    (31, 119, 180), (174, 199, 232), (255, 127, 14), (44, 160, 44), (214, 39, 40),
-    (148, 103, 189), (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34),
-], dtype=np.uint8)
-MISSING = {"dark": (90, 94, 102), "light": (190, 190, 190)}
-# A short viridis ramp for number fields (0 -> 1), interpolated linearly.
-RAMP = np.array([(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)], dtype=np.float64)
+# The viewer's palettes (js/src/palette.js): Okabe-Ito for the 10 most common categories (codes are
+# ordered most frequent first), grey for the rest and for missing; cividis for numbers.
+CATEGORICAL = ["#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7", "#44aa99",
+               "#aa4499", "#999933"]
+CIVIDIS = ["#00224e", "#123570", "#3b496c", "#575d6d", "#707173", "#8a8779", "#a69d75", "#c4b56c",
+           "#e4cf5b", "#fee838"]
+GREY = "#8a8f98"
 
 
 def hex_rgb(color: str) -> tuple[int, int, int]:
@@ -30,21 +27,22 @@ def hex_rgb(color: str) -> tuple[int, int, int]:
 
 
 def point_colors(n: int, *, codes: np.ndarray | None = None, values: np.ndarray | None = None,
-                 accent: str = "#3b6fd4", theme: str = "dark") -> np.ndarray:
+                 accent: str = "#3b6fd4") -> np.ndarray:
     """(n, 3) uint8 colours: category codes (-1 missing) -> palette; numbers -> ramp; else the accent."""
     if codes is not None:
-        out = PALETTE[np.asarray(codes) % len(PALETTE)]
-        out[np.asarray(codes) < 0] = MISSING[theme]
-        return out
+        codes = np.asarray(codes)
+        palette = np.array([hex_rgb(c) for c in CATEGORICAL + [GREY]], dtype=np.uint8)
+        return palette[np.where((codes < 0) | (codes >= len(CATEGORICAL)), len(CATEGORICAL), codes)]
     if values is not None:
         v = np.asarray(values, dtype=np.float64)
         ok = np.isfinite(v)
         lo, hi = (v[ok].min(), v[ok].max()) if ok.any() else (0.0, 1.0)
-        t = np.where(ok, (v - lo) / (hi - lo if hi > lo else 1.0), 0.0) * (len(RAMP) - 1)
-        i = np.clip(np.floor(t).astype(int), 0, len(RAMP) - 2)
+        ramp = np.array([hex_rgb(c) for c in CIVIDIS], dtype=np.float64)
+        t = np.where(ok, (v - lo) / (hi - lo if hi > lo else 1.0), 0.0) * (len(ramp) - 1)
+        i = np.clip(np.floor(t).astype(int), 0, len(ramp) - 2)
         f = (t - i)[:, None]
-        out = np.rint(RAMP[i] * (1 - f) + RAMP[i + 1] * f).astype(np.uint8)
-        out[~ok] = MISSING[theme]
+        out = np.rint(ramp[i] * (1 - f) + ramp[i + 1] * f).astype(np.uint8)
+        out[~ok] = hex_rgb(GREY)
         return out
     return np.tile(np.array(hex_rgb(accent), dtype=np.uint8), (n, 1))
 

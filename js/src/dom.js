@@ -19,4 +19,4 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-export const fmt = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en') : +v.toPrecision(4) + '') : String(v));
+export const fmt = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? (Math.abs(v) >= 10000 ? v.toLocaleString('en') : String(v)) : +v.toPrecision(4) + '') : String(v));

@@ -103,8 +103,8 @@ async function start() {
     for (let i = 0; i < n; i++) sizes[i] = pop[i] === pop[i] ? Math.round(((pop[i] - lo) / span) * 255) : 0;
   }
   // smaller points for bigger maps, so the overview is not a solid blob
-  const base = n > 300000 ? 2 : n > 30000 ? 2.5 : n > 3000 ? 4 : 6;
-  renderer.setSizes(sizes, base, base * 4);
+  const base = n > 300000 ? 1.5 : n > 30000 ? 2 : n > 3000 ? 3.5 : 6;
+  renderer.setSizes(sizes, base, base * 3.5);
   renderer.setPositions(xy);
   const firstColor = table.columns[store.get().color]?.kind === 'category' ? categoryColumn(table, store.get().color) : null;
   const early = colorChannel(firstColor ? { type: 'category', categories: Array.from({ length: firstColor.count }, (_, k) => String(k)), codes: firstColor.missing === 0xff ? Uint16Array.from(firstColor.codes, (c) => (c === 0xff ? 0xffff : c)) : firstColor.codes } : null, null, n, config.accent);
@@ -132,7 +132,7 @@ async function start() {
     const [w, hh] = size();
     const view = store.get().view;
     const [px, py] = screenToData(view, w, hh, sx, sy);
-    const r = Math.max(6, base * 2 * Math.sqrt(Math.max(1, view.k))) / scaleOf(view, w, hh);
+    const r = Math.max(6, base * 2 * Math.pow(Math.max(1, view.k), 0.35)) / scaleOf(view, w, hh);
     return nearest(gridOf(variant), px, py, r, pass && store.get().hide ? pass : null);
   }
   function setHover(i, sx, sy) {

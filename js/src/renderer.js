@@ -111,13 +111,14 @@ export function createRenderer(canvas, gl, opts) {
     const w = canvas.clientWidth || 1, h = canvas.clientHeight || 1;
     const m = viewMatrix(view, w, h);
     const d = dpr();
-    // points grow with zoom, but slower than the map (sqrt), so zooming in separates them
-    const sizeScale = d * Math.sqrt(Math.max(1, view.k));
+    // points grow with zoom, much slower than the map, so zooming in separates them (and the
+    // fragment count, which dominates on software GL, stays flat)
+    const sizeScale = d * Math.pow(Math.max(1, view.k), 0.35);
     // density-aware alpha: expected overlap of on-screen points; dense views get translucent points
     const s = (view.k * Math.min(w, h)) / 2;
     const frac = Math.min(1, (w * h) / (4 * s * s));
     const px = sizeRange[0] + (sizeRange[1] - sizeRange[0]) * meanSize;
-    const overlap = (visible * frac * Math.PI * 0.25 * px * px * view.k) / (w * h);
+    const overlap = (visible * frac * Math.PI * 0.25 * px * px * Math.pow(Math.max(1, view.k), 0.7)) / (w * h);
     const alpha = Math.max(0.3, Math.min(1, 1.2 / Math.sqrt(Math.max(overlap, 1e-6))));
     const props = { view: m, sizeScale, maxSize: 48 * d, alpha, focus };
     regl.clear({ color: [bg[0], bg[1], bg[2], 1] });

@@ -81,10 +81,10 @@ const errors = [];
 let dialogs = 0;
 try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // a browser's automatic /favicon.ico request is not the viewer's
+  page.on('console', (m) => { if (m.type() === 'error' && !/favicon\.ico$/.test(m.location()?.url || '')) errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('dialog', (d) => { dialogs++; d.dismiss(); });
-  await page.addStyleTag({ content: '' }).catch(() => {});
   const ready = () => page.waitForFunction(() => window.__atlasReady === true && window.__firstFrame > 0, null, { timeout: 30000 });
   const hideOverlays = () => page.addStyleTag({ content: '.atlas-labels,.atlas-tip{visibility:hidden!important}' });
   const canvasShot = async () => decodePNG(await page.locator('canvas').screenshot());

@@ -1,0 +1,234 @@
+"""`atlasgen evaluate` and `atlasgen sweep`: score every variant of a spec, and the baselines.
+
+The variants come from `pipeline.build_dataset` (cached stages are reused, missing ones built).
+The baselines show why the two-step method is used; each is computed on the same co-occurrence
+matrix and cached under a key of that matrix's digest and the graph parameters:
+
+  pymde_2d:       the pipeline's kNN graph embedded by PyMDE straight to 2D;
+  umap_on_graph:  UMAP straight on the association kNN graph (no intermediate embedding);
+  raw_graph:      every co-occurrence edge, weighted by its count, embedded by PyMDE to 2D
+                  (no association, no kNN sparsification).
+
+Every layout is scored by `quality.layout_quality`: recall@k against the association matrix of the
+spec's `graph.transform` (so recall compares layouts of one transform, not transforms), label
+agreement@k against `[evaluate] label`, trustworthiness against the intermediate embedding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import graph as graph_stage
+from .cache import ArtifactStore, stage_key
+from .errors import SpecError
+from .progress import Reporter
+from .quality import layout_quality
+from .spec import DatasetSpec, parse_spec, spec_params
+from .tables import DatasetResult
+
+BASELINE_VERSION = 1
+BASELINES = ("pymde_2d", "umap_on_graph", "raw_graph")
+RAW_MAX_EDGES = 2_000_000  # raw_graph keeps a seeded random sample of edges beyond this
+RAW_ITERS = 500
+
+
+def evaluate(spec: DatasetSpec, store: ArtifactStore, baselines: bool = True,
+             reporter: Reporter | None = None) -> dict:
+    """Figures for every variant (and the baselines) of `spec`, in the JSON shape of `--json`:
+    {"dataset", "k", "label", "entities", "variants": {name: figures}, "baselines": {name: figures}}.
+    """
+    from .pipeline import build_dataset
+
+    result = build_dataset(spec, store, reporter)
+    k = spec.evaluate.k
+    sim = _association(result, spec)
+    labels = _labels(result, spec)
+    high = result.embedding
+
+    def score(xy: np.ndarray) -> dict:
+        return layout_quality(xy, sim, k, labels, high, seed=spec.seed)
+
+    out: dict[str, Any] = {"dataset": spec.name, "k": k, "label": spec.evaluate.label,
+                           "entities": len(result.entities),
+                           "variants": {name: score(xy) for name, xy in result.layouts.items()}}
+    if baselines:
+        out["baselines"] = {name: score(baseline_layout(name, result, spec, store)) for name in BASELINES}
+    return out
+
+
+    return build_dataset(spec, store, reporter)
+
+
+def _association(result: DatasetResult, spec: DatasetSpec) -> sp.csr_matrix:
+    n_coll = int(result.stats["collections_kept"])
+    return graph_stage.association(result.cooc, result.entities.counts, n_coll, spec.graph.transform)
+
+
+def _labels(result: DatasetResult, spec: DatasetSpec) -> np.ndarray | None:
+    name = spec.evaluate.label
+    return None if name is None else result.entities.fields[name]
+
+
+# ---------------------------------------------------------------- baselines
+
+def baseline_layout(name: str, result: DatasetResult, spec: DatasetSpec, store: ArtifactStore) -> np.ndarray:
+    """(n, 2) float32 in [-1, 1] for baseline `name`, cached."""
+    params = {"name": name, "graph": spec_params(spec.graph), "seed": spec.seed}
+    params["graph"].pop("threads", None)  # does not change the result
+    key = stage_key("baseline", BASELINE_VERSION, params, [_digest(result)])
+    fn = {"pymde_2d": _pymde_2d, "umap_on_graph": _umap_on_graph, "raw_graph": _raw_graph}[name]
+    return store.get("baseline", key, lambda: fn(result, spec), _save_xy, _read_xy)
+
+
+def _digest(result: DatasetResult) -> str:
+    h = hashlib.sha256()
+    c = result.cooc.tocsr()
+    for a in (c.indptr, c.indices, c.data, result.entities.counts,
+              np.array([result.stats["collections_kept"]], dtype=np.int64)):
+        h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()[:32]
+
+
+def _pymde_2d(result: DatasetResult, spec: DatasetSpec) -> np.ndarray:
+    from .project import normalise
+
+    knn = graph_stage.knn_graph(_association(result, spec), spec.graph.n_neighbors)
+    params = spec.graph.model_copy(update={"embedding_dim": 2})
+    return normalise(graph_stage.embed(knn, params, spec.seed).coords)
+
+
+def _umap_on_graph(result: DatasetResult, spec: DatasetSpec) -> np.ndarray:
+    from .project import normalise
+
+    return normalise(umap_on_knn(_association(result, spec), spec.graph.n_neighbors, spec.seed))
+
+
+def umap_on_knn(sim: sp.csr_matrix, k: int, seed: int, min_dist: float = 0.05) -> np.ndarray:
+    """UMAP from the k strongest entries of each row of `sim`, as distances 1 - s / max(row).
+
+    UMAP only uses each row's order and its spacing relative to the nearest neighbour (rho, sigma),
+    so any decreasing map of similarity does; this one keeps 0 for the strongest neighbour.
+    """
+    import warnings
+
+    import umap
+
+    warnings.filterwarnings("ignore", message="n_jobs value", category=UserWarning)
+    warnings.filterwarnings("ignore", message="precomputed_knn", category=UserWarning)
+    n = sim.shape[0]
+    knn = graph_stage.knn_graph(sim, k)
+    top = np.maximum(knn.sim[:, :1], 1e-12)
+    dist = np.where(knn.idx >= 0, 1.0 - knn.sim / top, np.inf).astype(np.float32)
+    idx = np.concatenate([np.arange(n, dtype=np.int32)[:, None], knn.idx], axis=1)
+    dist = np.concatenate([np.zeros((n, 1), np.float32), dist], axis=1)
+    # force_approximation_algorithm: below 4096 points UMAP would otherwise ignore the precomputed
+    # kNN and compute all pairwise distances of X (a placeholder here).
+    model = umap.UMAP(n_neighbors=k + 1, min_dist=min_dist, random_state=seed, precomputed_knn=(idx, dist, None),
+                      force_approximation_algorithm=True, init="spectral", verbose=False)
+    return model.fit_transform(np.zeros((n, 1), dtype=np.float32))
+
+
+def _raw_graph(result: DatasetResult, spec: DatasetSpec) -> np.ndarray:
+    import torch
+    import pymde
+    from pymde import constraints, penalties, preprocess
+
+    from .project import normalise
+
+    torch.set_num_threads(spec.graph.threads)
+    pymde.seed(spec.seed)
+    up = sp.triu(result.cooc, k=1).tocoo()
+    n = result.cooc.shape[0]
+    keep = np.arange(up.nnz)
+    if up.nnz > RAW_MAX_EDGES:
+        keep = np.sort(np.random.default_rng(spec.seed).choice(up.nnz, RAW_MAX_EDGES, replace=False))
+    edges = torch.as_tensor(np.stack([up.row[keep], up.col[keep]], axis=1).astype(np.int64))
+    w = up.data[keep].astype(np.float32)
+    weights = torch.as_tensor(w / w.mean())
+    n_rep = min(int(edges.shape[0]), n * (n - 1) // 2 - int(edges.shape[0]))
+    neg = preprocess.sample_edges(n, n_rep, exclude=edges) if n_rep > 0 else torch.zeros((0, 2), dtype=torch.int64)
+    f = penalties.PushAndPull(torch.cat([weights, -torch.ones(neg.shape[0])]),
+                              attractive_penalty=penalties.Log1p, repulsive_penalty=penalties.Log)
+    mde = pymde.MDE(n_items=n, embedding_dim=2, edges=torch.cat([edges, neg]), distortion_function=f,
+                    constraint=constraints.Centered())
+    x = mde.embed(max_iter=RAW_ITERS, eps=1e-12)
+    return normalise(x.detach().numpy())
+
+
+def _save_xy(xy: np.ndarray, d: Path) -> None:
+    np.save(d / "xy.npy", xy)
+
+
+def _read_xy(d: Path) -> np.ndarray:
+    return np.load(d / "xy.npy")
+
+
+# ---------------------------------------------------------------- sweep
+
+def sweep(spec: DatasetSpec, grid: dict[str, list], store: ArtifactStore, reporter: Reporter | None = None,
+          ) -> list[dict]:
+    """Evaluate every combination of `grid` (dotted spec keys -> values), best first.
+
+    Keys name a spec field: `graph.n_neighbors`, `cooccurrence.weight`, `collections.min_value`, or a
+    variant's by its name: `variants.umap.min_dist`. Each combination is validated like a spec file
+    and built through the cache, so a repeated sweep does no embedding work. Returns one dict per
+    combination: {"params": {key: value}, "variants": {name: figures}}, sorted by the best
+    variant's label agreement (recall where the spec has no label), descending.
+    """
+    keys = list(grid)
+    rows = []
+    for values in itertools.product(*(grid[k] for k in keys)):
+        params = dict(zip(keys, values))
+        s = with_overrides(spec, params)
+        res = evaluate(s, store, baselines=False, reporter=reporter)
+        rows.append({"params": params, "variants": res["variants"]})
+    metric = f"label@{spec.evaluate.k}" if spec.evaluate.label else f"recall@{spec.evaluate.k}"
+    rows.sort(key=lambda r: -max(v.get(metric, float("-inf")) for v in r["variants"].values()))
+    return rows
+
+
+def with_overrides(spec: DatasetSpec, params: dict[str, Any]) -> DatasetSpec:
+    """A copy of `spec` with dotted keys set, validated like a spec file."""
+    raw = spec.model_dump(mode="json", by_alias=True, exclude={"spec_path"}, exclude_none=True)
+    for dotted, value in params.items():
+        parts = dotted.split(".")
+        node: Any = raw
+        if parts[0] == "variants":
+            if len(parts) != 3:
+                raise SpecError(f"sweep: {dotted}: variant keys read variants.<name>.<key>")
+            match = [v for v in raw["variants"] if v["name"] == parts[1]]
+            if not match:
+                names = [v["name"] for v in raw["variants"]]
+                raise SpecError(f"sweep: {dotted}: no variant named {parts[1]!r} (variants: {', '.join(names)})")
+            node, parts = match[0], parts[2:]
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+            if not isinstance(node, dict):
+                raise SpecError(f"sweep: {dotted}: {p!r} is not a table")
+        node[parts[-1]] = value
+    return parse_spec(raw, spec.spec_path, label=f"{spec.spec_path.name} (sweep {params})")
+
+
+def parse_grid(items: list[str]) -> dict[str, list]:
+    """CLI `--grid KEY=V1,V2` strings -> {KEY: [values]}, numbers parsed as JSON where they parse."""
+    grid: dict[str, list] = {}
+    for item in items:
+        if "=" not in item:
+            raise SpecError(f"--grid: expected KEY=V1,V2,..., got {item!r}")
+        key, vals = item.split("=", 1)
+        grid[key.strip()] = [_value(v.strip()) for v in vals.split(",") if v.strip()]
+    return grid
+
+
+def _value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text

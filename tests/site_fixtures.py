@@ -1,0 +1,66 @@
+"""Tiny DatasetResults built directly (no pipeline), shared by the site and serve tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from sitegen.spec import parse_spec
+from sitegen.tables import DatasetResult, Entities
+
+XSS_IMG = "<img src=x onerror=alert(1)>"
+XSS_SCRIPT = '"}</script><script>alert(1)//'
+
+
+def tiny_result(name: str = "tiny", n: int = 40, seed: int = 0, variants=("umap", "tsne"), **site) -> DatasetResult:
+    rng = np.random.default_rng(seed)
+    raw = {
+        "name": name,
+        "title": f"Tiny {name} & friends",
+        "description": "A *tiny* atlas for tests.\n\nSee [the docs](https://example.org/docs?a=1&b=2) "
+                       "or [bad](javascript:alert(1)). <b>bold?</b>",
+        "seed": seed,
+        "source": {"license": "CC-BY 4.0", "url": "https://example.org/data", "citation": XSS_IMG},
+        "collections": {"path": "c.csv", "collection": "user", "entity": "item"},
+        "entities": {"path": "e.csv", "id": "id", "label": "title", "fields": {
+            "genre": {"type": "category", "label": "Genre"},
+            "tags": {"type": "tags"},
+            "year": {"type": "number"},
+            "note": {"type": "text"},
+        }},
+        "variants": [{"name": v, "method": "umap" if v.startswith("umap") else "tsne"} for v in variants],
+        "site": {"color_by": "genre", **site},
+    }
+    spec = parse_spec(raw, Path(f"/nonexistent/{name}.toml"))
+    ids = np.array([f"id{i}" for i in range(n)], dtype=object)
+    labels = np.array([f"Item {i}" for i in range(n)], dtype=object)
+    labels[1] = XSS_IMG
+    labels[2] = XSS_SCRIPT
+    labels[3] = "Item 4"  # a repeated label: slugs must stay unique
+    ids[5] = "a b/c?d#e"  # an id that needs URL encoding
+    counts = np.sort(rng.integers(1, 500, n))[::-1].astype(np.int64)
+    genres = np.array([["Drama", "Comedy", XSS_SCRIPT, None][i % 4] for i in range(n)], dtype=object)
+    tags = np.array([tuple(["a", "b", "c", XSS_IMG][j] for j in range(i % 3)) for i in range(n)], dtype=object)
+    year = np.where(np.arange(n) % 7 == 0, np.nan, 1950 + np.arange(n) % 70).astype(np.float64)
+    note = np.array([XSS_IMG if i == 4 else f"note {i}" for i in range(n)], dtype=object)
+    ent = Entities(ids, labels, counts, {"genre": genres, "tags": tags, "year": year, "note": note},
+                   {"genre": "category", "tags": "tags", "year": "number", "note": "text"})
+    a = sp.random(n, n, density=0.2, random_state=seed, format="csr", dtype=np.float32)
+    a.data = np.ceil(a.data * 10)
+    cooc = sp.triu(a + a.T, k=1)
+    cooc = (cooc + cooc.T).tocsr().astype(np.float32)
+    layouts = {v: rng.uniform(-1, 1, (n, 2)).astype(np.float32) for v in variants}
+    return DatasetResult(spec, ent, cooc, layouts,
+                         stats={"collections": 123, "entities_dropped": 7, "time_load_s": 0.25,
+                                "timings": {"graph": 1.5}, "note": XSS_IMG},
+                         quality={"umap": {"recall@10": 0.51, "trust": 0.9}, "tsne": {}})
+
+
+def viewer_bundle(folder: Path) -> Path:
+    """A placeholder viewer bundle (what `npm --prefix js run build` would produce)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "viewer.js").write_text("(()=>{document.title=document.title})();\n")
+    (folder / "viewer.css").write_text(".atlas-app{display:flex}\n")
+    return folder

@@ -1,0 +1,92 @@
+"""The real pipeline (load -> cooccur -> PyMDE -> UMAP + t-SNE) on a slice of goodbooks, with the cache."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sitegen.cache import ArtifactStore
+from sitegen.errors import SpecError
+from sitegen.pipeline import build_dataset
+from sitegen.spec import load_spec
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory):
+    spec = load_spec("tests/data/tiny.toml")
+    store = ArtifactStore(tmp_path_factory.mktemp("cache"))
+    return spec, store, build_dataset(spec, store)
+
+
+def test_build_produces_normalised_layouts(first_build):
+    spec, store, result = first_build
+    n = len(result.entities)
+    assert n == result.stats["entities_embedded"] > 500
+    assert set(result.layouts) == {"umap", "tsne"}
+    for xy in result.layouts.values():
+        assert xy.shape == (n, 2) and xy.dtype == np.float32 and np.abs(xy).max() <= 1
+    assert result.cooc.shape == (n, n) and (result.cooc != result.cooc.T).nnz == 0
+    assert result.cooc.diagonal().sum() == 0
+    assert set(result.stats["timings"]) == {"load", "cooccurrence", "graph", "project:umap", "project:tsne"}
+    assert store.misses == ["load", "cooccur", "graph", "project", "project"]
+
+
+def test_second_build_is_all_cache_hits_with_identical_artifacts(first_build):
+    spec, store, result = first_build
+    again = ArtifactStore(store.root)
+    r2 = build_dataset(spec, again)
+    assert again.misses == [] and len(again.hits) == 5
+    for name in result.layouts:
+        np.testing.assert_array_equal(result.layouts[name], r2.layouts[name])
+    assert r2.stats == result.stats
+
+
+def test_changing_a_variant_recomputes_only_that_projection(first_build):
+    spec, store, _ = first_build
+    v = spec.variants[0].model_copy(update={"min_dist": 0.3})
+    changed = spec.model_copy(update={"variants": [v, spec.variants[1]]})
+    s = ArtifactStore(store.root)
+    build_dataset(changed, s)
+    assert s.misses == ["project"] and s.hits == ["load", "cooccur", "graph", "project"]
+
+
+def test_changing_graph_params_recomputes_graph_and_projections(first_build):
+    spec, store, _ = first_build
+    changed = spec.model_copy(update={"graph": spec.graph.model_copy(update={"n_neighbors": 8})})
+    s = ArtifactStore(store.root)
+    build_dataset(changed, s)
+    assert s.hits == ["load", "cooccur"] and s.misses == ["graph", "project", "project"]
+
+
+def test_chunk_size_does_not_invalidate_cooccurrence(first_build):
+    spec, store, _ = first_build
+    changed = spec.model_copy(update={"cooccurrence": spec.cooccurrence.model_copy(update={"chunk_pairs": 4096})})
+    s = ArtifactStore(store.root)
+    build_dataset(changed, s)
+    assert s.misses == []
+
+
+def test_rebuild_from_scratch_gives_identical_numbers(first_build, tmp_path):
+    spec, _, result = first_build
+    cold = build_dataset(spec, ArtifactStore(tmp_path / "cold"))
+    for name in result.layouts:
+        assert cold.layouts[name].tobytes() == result.layouts[name].tobytes()
+
+
+def test_n_neighbors_at_least_entity_count_is_a_clear_error(write_spec):
+    rows = "u,m\n" + "".join(f"{u},{m}\n" for u in range(5) for m in range(4))
+    path = write_spec("""
+name = "small"
+title = "Small"
+[collections]
+path = "r.csv"
+collection = "u"
+entity = "m"
+[graph]
+n_neighbors = 10
+[[variants]]
+name = "umap"
+method = "umap"
+""", {"r.csv": rows}, name="small.toml")
+    with pytest.raises(SpecError, match=r"small.toml: graph.n_neighbors: must be < the number of entities \(4\), got 10"):
+        build_dataset(load_spec(path), ArtifactStore(path.parent / "c"))
