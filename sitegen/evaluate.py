@@ -63,9 +63,6 @@ def evaluate(spec: DatasetSpec, store: ArtifactStore, baselines: bool = True,
     return out
 
 
-    return build_dataset(spec, store, reporter)
-
-
 def _association(result: DatasetResult, spec: DatasetSpec) -> sp.csr_matrix:
     n_coll = int(result.stats["collections_kept"])
     return graph_stage.association(result.cooc, result.entities.counts, n_coll, spec.graph.transform)

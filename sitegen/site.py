@@ -326,7 +326,7 @@ def entity_pages(r: DatasetResult, packed: Packed, ctx: dict, title: str, image:
 
 def sitemaps(urls: list[str], base: str, lastmod: str | None) -> dict[str, bytes]:
     """sitemap.xml (or a sitemap index plus sitemap-<k>.xml past 50,000 URLs). Relative when no base URL."""
-    locs = [(base if _absolute(base) else "") + u for u in urls]
+    locs = [base + u if _absolute(base) else (u or "./") for u in urls]
     chunks = [locs[i : i + SITEMAP_MAX] for i in range(0, len(locs), SITEMAP_MAX)]
     if len(chunks) == 1:
         return {"sitemap.xml": _render("sitemap.xml.j2", urls=locs, lastmod=lastmod)}

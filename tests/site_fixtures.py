@@ -42,7 +42,7 @@ def tiny_result(name: str = "tiny", n: int = 40, seed: int = 0, variants=("umap"
     ids[5] = "a b/c?d#e"  # an id that needs URL encoding
     counts = np.sort(rng.integers(1, 500, n))[::-1].astype(np.int64)
     genres = np.array([["Drama", "Comedy", XSS_SCRIPT, None][i % 4] for i in range(n)], dtype=object)
-    tags = np.array([tuple(["a", "b", "c", XSS_IMG][j] for j in range(i % 3)) for i in range(n)], dtype=object)
+    tags = np.array([tuple(["a", "b", "c", XSS_IMG][j] for j in range(i % 5)) for i in range(n)], dtype=object)
     year = np.where(np.arange(n) % 7 == 0, np.nan, 1950 + np.arange(n) % 70).astype(np.float64)
     note = np.array([XSS_IMG if i == 4 else f"note {i}" for i in range(n)], dtype=object)
     ent = Entities(ids, labels, counts, {"genre": genres, "tags": tags, "year": year, "note": note},

@@ -1,0 +1,333 @@
+"""End-to-end tiny builds of the static site: links, compression, escaping, determinism, atomic output."""
+
+from __future__ import annotations
+
+import gzip
+import html.parser
+import json
+import posixpath
+import re
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import brotli
+import msgpack
+import numpy as np
+import pytest
+
+from sitegen import points
+from sitegen.errors import BuildError
+from sitegen.meta import entity_slugs, top_neighbors
+from sitegen.site import json_island, render_markdown, render_site, write_site
+from sitegen.assets import load_assets
+
+from site_fixtures import XSS_IMG, XSS_SCRIPT, tiny_result, viewer_bundle
+
+
+def results():
+    return [tiny_result(), tiny_result("other", n=25, seed=1, variants=("tsne",), theme="light",
+                                       base_url="https://example.org/atlas")]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    out = write_site(results(), root / "dist", viewer_dir=viewer_bundle(root / "bundle"), source_date_epoch=1_700_000_000)
+    return out
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+class Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.island: list[str] = []
+        self.scripts: list[dict] = []
+        self._in_island = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for key in ("href", "src"):
+            if a.get(key) is not None:
+                self.links.append(a[key])
+        if tag == "meta" and a.get("property") == "og:image":
+            self.links.append(a["content"])
+        if tag == "script":
+            self.scripts.append(a)
+            self._in_island = a.get("type") == "application/json"
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_island = False
+
+    def handle_data(self, data):
+        if self._in_island:
+            self.island.append(data)
+
+
+def resolve(root: Path, page: str, link: str) -> Path | None:
+    """The file a relative link from `page` points at (None for external links and pure fragments)."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = unquote(parts.path)
+    target = path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+    assert not target.startswith(".."), f"{page}: {link} leaves the site"
+    p = root / target
+    return p / "index.html" if p.is_dir() or path.endswith("/") else p
+
+
+def test_every_internal_link_resolves(built):
+    pages = sorted(p.relative_to(built).as_posix() for p in built.rglob("*.html"))
+    assert "index.html" in pages and "404.html" in pages
+    checked = 0
+    for page in pages:
+        parser = Links()
+        parser.feed((built / page).read_text(encoding="utf-8"))
+        links = list(parser.links)
+        if parser.island:
+            cfg = json.loads("".join(parser.island))
+            ds = posixpath.normpath(posixpath.join(posixpath.dirname(page), cfg["root"] or "."))
+            to_ds = lambda rel: posixpath.relpath(posixpath.join(ds, rel), posixpath.dirname(page))  # noqa: E731
+            links += [to_ds(cfg[k]) for k in ("points", "meta", "neighbors")]
+            links += [cfg["overview"]] + [v["url"] for v in cfg["variants"]]
+            meta = msgpack.unpackb((built / ds / cfg["meta"]).read_bytes())
+            links += [to_ds(cfg["entityPage"].replace("{slug}", s)) for s in meta["slugs"]]
+        for link in links:
+            target = resolve(built, page, link)
+            if target is not None:
+                assert target.is_file(), f"{page}: broken link {link!r}"
+                checked += 1
+    assert checked > 500
+
+
+def test_compressed_siblings_decompress_to_the_original(built):
+    brs = sorted(built.rglob("*.br"))
+    assert brs
+    for br in brs:
+        original = br.with_suffix("")
+        assert brotli.decompress(br.read_bytes()) == original.read_bytes(), br
+    for gz in built.rglob("*.gz"):
+        original = gz.with_suffix("")
+        assert gzip.decompress(gz.read_bytes()) == original.read_bytes(), gz
+        assert len(gz.read_bytes()) < len(original.read_bytes())
+    for f in built.rglob("*"):
+        if f.suffix in (".html", ".js", ".css", ".bin", ".msgpack", ".xml", ".svg"):
+            assert f.with_name(f.name + ".br").is_file(), f
+    assert not list(built.rglob("*.png.br"))
+
+
+def test_entity_pages_for_every_entity(built):
+    for r in results():
+        meta = msgpack.unpackb(next((built / r.spec.name / "data").glob("meta.*.msgpack")).read_bytes())
+        assert meta["ids"] == [str(x) for x in r.entities.ids]
+        pages = {p.stem for p in (built / r.spec.name / "e").glob("*.html")} - {"index"}
+        assert pages == set(meta["slugs"]) and len(meta["slugs"]) == len(r.entities)
+        for slug in meta["slugs"]:
+            assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug), slug
+    page = (built / "tiny" / "e" / "item-5-a-b-c-d-e.html").read_text()
+    assert 'href="../index.html#sel=a+b%2Fc%3Fd%23e"' in page  # URLSearchParams-encoded id
+
+
+def test_xss_strings_only_escaped(built):
+    seen_escaped = 0
+    for f in sorted(built.rglob("*.html")):
+        text = f.read_text(encoding="utf-8")
+        assert XSS_IMG not in text, f
+        assert "</script><script>" not in text, f
+        assert "<img src=x" not in text, f
+        parser = Links()
+        parser.feed(text)
+        # only the JSON island and the viewer bundle may be scripts; neither is inline code
+        for s in parser.scripts:
+            assert s.get("type") == "application/json" or (s.get("src") and "defer" in s), (f, s)
+        seen_escaped += "&lt;img src=x onerror=alert(1)&gt;" in text
+    assert seen_escaped > 3
+    viewer = (built / "tiny" / "index.html").read_text()
+    parser = Links()
+    parser.feed(viewer)
+    cfg = json.loads("".join(parser.island))
+    assert XSS_SCRIPT in cfg["fields"][0]["categories"]  # the text survives, as data
+    assert "\\u003c/script\\u003e" in viewer
+
+
+def test_data_files_decode_and_match_the_contract(built):
+    r = results()[0]
+    data = built / "tiny" / "data"
+    t = points.decode(next(data.glob("points.*.bin")).read_bytes())
+    assert t.n == len(r.entities)
+    assert {"xy:umap", "xy:tsne", "size", "genre", "tags", "year"} <= set(t.columns)
+    assert np.abs(t.positions("tsne") - r.layouts["tsne"]).max() < 1e-4
+    meta_bytes = next(data.glob("meta.*.msgpack")).read_bytes()
+    meta = msgpack.unpackb(meta_bytes)
+    assert list(meta) == sorted(meta)
+    assert meta["version"] == 1 and meta["n"] == len(r.entities)
+    genre = meta["fields"]["genre"]
+    codes = np.frombuffer(genre["codes"], "<u2")
+    assert [genre["categories"][c] if c != 0xFFFF else None for c in codes] == list(r.entities.fields["genre"])
+    np.testing.assert_array_equal(t.columns["genre"].data.astype(int),
+                                  np.where(codes == 0xFFFF, 0xFF, codes))
+    tags = meta["fields"]["tags"]
+    ip = np.frombuffer(tags["indptr"], "<u4")
+    tc = np.frombuffer(tags["codes"], "<u2")
+    assert [tuple(tags["categories"][c] for c in tc[ip[i]:ip[i + 1]]) for i in range(meta["n"])] == \
+        list(r.entities.fields["tags"])
+    year = np.frombuffer(meta["fields"]["year"]["values"], "<f4")
+    np.testing.assert_array_equal(np.isnan(year), np.isnan(r.entities.fields["year"]))
+    assert meta["fields"]["note"]["values"][4] == XSS_IMG
+    nb = msgpack.unpackb(next(data.glob("neighbors.*.msgpack")).read_bytes())
+    ip = np.frombuffer(nb["indptr"], "<u4")
+    idx = np.frombuffer(nb["indices"], "<u4")
+    w = np.frombuffer(nb["weights"], "<f4")
+    dense = r.cooc.toarray()
+    for i in range(meta["n"]):
+        row = w[ip[i]:ip[i + 1]]
+        assert (np.diff(row) <= 0).all() and len(row) == min(nb["k"], (dense[i] > 0).sum())
+        np.testing.assert_array_equal(row, dense[i, idx[ip[i]:ip[i + 1]]])
+
+
+def test_same_input_same_bytes(tmp_path, built):
+    bundle = viewer_bundle(tmp_path / "bundle")
+    a = write_site(results(), tmp_path / "a" / "dist", viewer_dir=bundle, source_date_epoch=1_700_000_000)
+    b = write_site(list(reversed(results())), tmp_path / "b" / "dist", viewer_dir=bundle,
+                   source_date_epoch=1_700_000_000)
+    assert tree(a) == tree(b) == tree(built)
+    again = write_site(results(), a, viewer_dir=bundle, source_date_epoch=1_700_000_000)  # rebuild in place
+    assert tree(again) == tree(built)
+
+
+def test_no_dates_without_source_date_epoch(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    out = write_site(results()[:1], tmp_path / "dist", viewer_dir=viewer_bundle(tmp_path / "b"))
+    assert "<lastmod>" not in (out / "sitemap.xml").read_text()
+    assert "Built " not in (out / "tiny" / "about.html").read_text()
+
+
+def test_failed_build_leaves_previous_dist_untouched(tmp_path):
+    bundle = viewer_bundle(tmp_path / "bundle")
+    out = write_site(results()[:1], tmp_path / "dist", viewer_dir=bundle)
+    before = tree(out)
+    with pytest.raises(BuildError, match=re.escape("npm --prefix js ci && npm --prefix js run build")):
+        write_site(results(), out, viewer_dir=tmp_path / "missing")
+    bad = tiny_result("broken")
+    bad.layouts["tsne"] = bad.layouts["tsne"][:3]
+    with pytest.raises(BuildError, match="broken: layout 'tsne'"):
+        write_site([bad], out, viewer_dir=bundle)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle", "dist"]  # no temp folders left
+
+
+def test_failure_while_writing_cleans_up(tmp_path, monkeypatch):
+    bundle = viewer_bundle(tmp_path / "bundle")
+    out = write_site(results()[:1], tmp_path / "dist", viewer_dir=bundle)
+    before = tree(out)
+    import sitegen.site as site_mod
+
+    def boom(root):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(site_mod, "compress_tree", boom)
+    with pytest.raises(OSError, match="disk full"):
+        write_site(results(), out, viewer_dir=bundle)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle", "dist"]
+
+
+def test_headers_and_sitemap(built):
+    headers = (built / "_headers").read_text()
+    assert "Content-Security-Policy:" in headers and "unsafe-inline" not in headers
+    assert "script-src 'self';" in headers  # the placeholder bundle needs no eval
+    assert "/assets/*\n  Cache-Control: public, max-age=31536000, immutable" in headers
+    assert re.search(r"/tiny/data/points\.[0-9a-f]+\.bin\n  Content-Type: application/octet-stream", headers)
+    sitemap = (built / "sitemap.xml").read_text()
+    assert "<loc>https://example.org/atlas/tiny/e/item-0-id0.html</loc>" in sitemap
+    assert "<lastmod>2023-11-14</lastmod>" in sitemap
+    gallery = (built / "index.html").read_text()
+    assert '<meta property="og:image" content="https://example.org/atlas/other/data/thumb-tsne.' in gallery
+    assert (built / "robots.txt").read_text().endswith("Sitemap: https://example.org/atlas/sitemap.xml\n")
+
+
+def test_csp_allows_eval_only_when_the_bundle_needs_it(tmp_path):
+    bundle = viewer_bundle(tmp_path / "bundle")
+    (bundle / "viewer.js").write_text("var f=Function.apply(null,['return 1']);\n")
+    files = render_site(results()[:1], load_assets(bundle))
+    assert "script-src 'self' 'unsafe-eval';" in files["_headers"].decode()
+
+
+def test_thumbnails_are_deterministic_pngs(built):
+    from PIL import Image
+
+    thumbs = sorted(built.rglob("thumb-*.png"))
+    assert len(thumbs) == 3
+    for t in thumbs:
+        with Image.open(t) as im:
+            assert im.size == (600, 315) and im.format == "PNG"
+            assert len(set(im.getdata())) > 3  # points in more than one colour on the background
+
+
+def test_about_page(built):
+    about = (built / "tiny" / "about.html").read_text()
+    for text in ("CC-BY 4.0", "https://example.org/data", "recall@10", "0.51", "time_load_s", "timings.graph",
+                 "graph.n_neighbors", "variants[1].perplexity", "Entities kept", "Built 2023-11-14"):
+        assert text in about, text
+    assert 'href="javascript:' not in about
+    assert "<em>tiny</em>" in about
+
+
+def test_markdown_subset_is_safe():
+    out = str(render_markdown('*hi* **there** `x<y` [ok](https://a.b/c?d=1&e=2) [no](javascript:alert(1))\n\n'
+                              '<script>alert(1)</script> [x](http://e.f" onmouseover="alert(1))'))
+    assert "<em>hi</em>" in out and "<strong>there</strong>" in out and "<code>x&lt;y</code>" in out
+    assert '<a href="https://a.b/c?d=1&amp;e=2" rel="nofollow noopener">ok</a>' in out
+    assert "javascript:" in out and 'href="javascript' not in out
+    assert "<script>" not in out and "onmouseover=\"" not in out
+
+
+def test_json_island_escapes_script_breakers():
+    s = str(json_island({"a": "</script><!-- & \u2028\u2029"}))
+    assert "<" not in s and ">" not in s and "&" not in s and "\u2028" not in s and "\u2029" not in s
+    assert json.loads(s) == {"a": "</script><!-- & \u2028\u2029"}
+
+
+def test_slugs_unique_and_url_safe():
+    ids = np.array(["1", "1 ", "é", "日本", "日本語", "x" * 200, "a"], dtype=object)
+    labels = np.array(["Same", "Same", "Café", "", "", "long" * 50, "A"], dtype=object)
+    slugs = entity_slugs(ids, labels)
+    assert len(set(slugs)) == len(slugs)
+    assert slugs[0] == "same-1" and slugs[1] == "same-1-2" and slugs[2] == "cafe-e" and slugs[6] == "a"
+    for s in slugs:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s) and len(s) <= 130
+
+
+def test_top_neighbors_order_and_ties():
+    import scipy.sparse as sp
+
+    m = sp.csr_matrix(np.array([[0, 2, 2, 1], [2, 0, 0, 0], [2, 0, 0, 5], [1, 0, 5, 0]], dtype=np.float32))
+    ip, idx, w = top_neighbors(m, k=2)
+    assert ip.tolist() == [0, 2, 3, 5, 7]
+    assert idx.tolist() == [1, 2, 0, 3, 0, 2, 0] and w.tolist() == [2, 2, 2, 5, 2, 5, 1]
+
+
+def test_reserved_names_rejected(tmp_path):
+    bundle = viewer_bundle(tmp_path / "bundle")
+    with pytest.raises(BuildError, match="no datasets"):
+        write_site([], tmp_path / "dist", viewer_dir=bundle)
+    with pytest.raises(BuildError, match="given twice"):
+        write_site([tiny_result(), tiny_result()], tmp_path / "dist", viewer_dir=bundle)
+    with pytest.raises(BuildError, match="collides with the e/ folder"):
+        write_site([tiny_result(variants=("umap", "e"))], tmp_path / "dist", viewer_dir=bundle)
+    assert not (tmp_path / "dist").exists()
+
+
+def test_ten_thousand_entity_pages_render_in_seconds(tmp_path):
+    r = tiny_result("big", n=10_000, seed=3)
+    assets = load_assets(viewer_bundle(tmp_path / "bundle"))
+    t0 = time.perf_counter()
+    files = render_site([r], assets)
+    elapsed = time.perf_counter() - t0
+    assert sum(1 for f in files if f.startswith("big/e/")) == 10_001
+    assert elapsed < 20, f"rendering 10k entity pages took {elapsed:.1f} s"
