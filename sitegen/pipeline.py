@@ -123,7 +123,8 @@ def build(spec_paths: list[Path], out: Path, cache_dir: Path, *, force: bool = F
     store = ArtifactStore(cache_dir, force=force)
     with Reporter(quiet=quiet) as rep:
         results = [build_dataset(s, store, rep) for s in specs]
-        with rep.stage("site"):
+        with rep.stage("site") as tick:
+            tick.computing()
             write_site(results, out, viewer_dir=viewer_dir)
     return results
 

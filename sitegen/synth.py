@@ -62,7 +62,9 @@ def generate(n_entities: int, n_collections: int, n_groups: int, median_size: fl
     picks = by_group[np.minimum(np.searchsorted(cum, u, side="right"), n_entities - 1)]
     del g, lo, hi, u, source
 
-    key = np.unique(owner * n_entities + picks)  # de-duplicate; sorted by collection, then entity
+    key = owner * n_entities + picks
+    key.sort()  # by collection, then entity; then de-duplicate (np.unique hashes first: much slower)
+    key = key[np.concatenate(([True], key[1:] != key[:-1]))] if key.size else key
     coll_of = key // n_entities
     entity = (key % n_entities).astype(np.int32)
     indptr = np.zeros(n_collections + 1, np.int64)

@@ -47,7 +47,7 @@ def tiny_result(name: str = "tiny", n: int = 40, seed: int = 0, variants=("umap"
     note = np.array([XSS_IMG if i == 4 else f"note {i}" for i in range(n)], dtype=object)
     ent = Entities(ids, labels, counts, {"genre": genres, "tags": tags, "year": year, "note": note},
                    {"genre": "category", "tags": "tags", "year": "number", "note": "text"})
-    a = sp.random(n, n, density=0.2, random_state=seed, format="csr", dtype=np.float32)
+    a = sp.random(n, n, density=min(0.2, 8 / n), random_state=seed, format="csr", dtype=np.float32)
     a.data = np.ceil(a.data * 10)
     cooc = sp.triu(a + a.T, k=1)
     cooc = (cooc + cooc.T).tocsr().astype(np.float32)

@@ -8,7 +8,7 @@ const CHAR_PX = 7;
 
 /**
  * order: entity indices by popularity (descending). Returns {update(view, w, h, force)}.
- * getLabels() -> string[] | null; getXY() -> Float32Array; getGrid(); isVisible(i).
+ * getLabels() -> {get(i)} | null; getXY() -> Float32Array; getGrid(); isVisible(i).
  */
 export function createLabels(layer, opts) {
   const pool = [];
@@ -42,7 +42,7 @@ export function createLabels(layer, opts) {
     const out = [];
     for (const i of cand) {
       const [sx, sy] = dataToScreen(view, w, h, xy[2 * i], xy[2 * i + 1]);
-      const text = labels[i];
+      const text = labels.get(i);
       const bw = Math.min(24, text.length) * CHAR_PX + 6, bh = 16;
       const b = [sx - bw / 2, sy + 4, sx + bw / 2, sy + 4 + bh];
       if (b[0] < 0 || b[2] > w || b[3] > h) continue;
@@ -91,7 +91,7 @@ export function createLabels(layer, opts) {
           else {
             el = pool.pop() || layer.appendChild(document.createElement('div'));
             el.className = 'atlas-label';
-            el.textContent = labels[i];
+            el.textContent = labels.get(i);
             el.hidden = false;
           }
           return { i, el };

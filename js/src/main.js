@@ -2,7 +2,7 @@
 // stream in metadata and co-occurrences and wire the modules together through the store.
 import './style.css';
 import { decodePoints, positions, numberColumn, categoryColumn } from './format.js';
-import { decodeMsgpack, typed } from './msgpack.js';
+import { decodeMsgpack, typed, strs } from './msgpack.js';
 import { createStore, defaultState, parseHash, syncHash } from './store.js';
 import { bindCamera, screenToData, scaleOf } from './camera.js';
 import { createContext, createRenderer } from './renderer.js';
@@ -46,9 +46,13 @@ menuBtn.addEventListener('click', () => {
 });
 
 // ---- data loading starts at once; meta and neighbours are processed after the first frame
+// (the point file alone first: the big metadata downloads would compete with it for the CPU)
 const pointsP = fetchBuf(config.points);
-const metaP = fetchBuf(config.meta);
-const neighborsP = config.neighbors ? fetchBuf(config.neighbors).catch(() => null) : Promise.resolve(null);
+let metaP = null, neighborsP = null;
+const loadRest = () => {
+  metaP ||= fetchBuf(config.meta);
+  neighborsP ||= config.neighbors ? fetchBuf(config.neighbors).catch(() => null) : Promise.resolve(null);
+};
 
 const defaults = defaultState(config);
 const store = createStore(parseHash(location.hash, defaults));
@@ -66,9 +70,11 @@ async function fallback() {
   side.remove();
   stage.append(h('p.atlas-nogl', { role: 'status', text: 'This browser cannot show the interactive map (WebGL is unavailable), so here is a static overview; the search still finds every entity.' }));
   if (config.overview) stage.append(h('img.atlas-overview', { src: new URL(config.overview, location.href).href, alt: `Overview of ${config.title || 'the atlas'}` }));
-  const meta = decodeMsgpack(await metaP);
+  loadRest();
+  const raw = decodeMsgpack(await metaP);
+  const meta = { labels: strs(raw.labels), ids: strs(raw.ids), slugs: strs(raw.slugs), counts: raw.counts };
   const index = buildIndex(meta.labels, meta.ids, meta.counts);
-  mountSearch(bar, { getIndex: () => index, labels: () => meta.labels, counts: () => meta.counts, hrefOf: (i) => entityHref(meta.slugs[i]) });
+  mountSearch(bar, { getIndex: () => index, labels: () => meta.labels, counts: () => meta.counts, hrefOf: (i) => entityHref(meta.slugs.get(i)) });
 }
 
 async function start() {
@@ -103,14 +109,15 @@ async function start() {
     for (let i = 0; i < n; i++) sizes[i] = pop[i] === pop[i] ? Math.round(((pop[i] - lo) / span) * 255) : 0;
   }
   // smaller points for bigger maps, so the overview is not a solid blob
-  const base = n > 300000 ? 1.5 : n > 30000 ? 2 : n > 3000 ? 3.5 : 6;
-  renderer.setSizes(sizes, base, base * 3.5);
+  const base = n > 300000 ? 1.5 : n > 30000 ? 2 : n > 3000 ? 3 : 5;
+  renderer.setSizes(sizes, base, base * 3);
   renderer.setPositions(xy);
   const firstColor = table.columns[store.get().color]?.kind === 'category' ? categoryColumn(table, store.get().color) : null;
   const early = colorChannel(firstColor ? { type: 'category', categories: Array.from({ length: firstColor.count }, (_, k) => String(k)), codes: firstColor.missing === 0xff ? Uint16Array.from(firstColor.codes, (c) => (c === 0xff ? 0xffff : c)) : firstColor.codes } : null, null, n, config.accent);
   renderer.setColors(early.index);
   renderer.setPalette(early.texture);
   renderer.requestDraw();
+  requestAnimationFrame(loadRest); // runs right after the first frame's draw
 
   // ---- camera
   const size = () => [canvas.clientWidth || 1, canvas.clientHeight || 1];
@@ -145,7 +152,7 @@ async function start() {
     }
     if (i < 0 || !meta) { tip.hide(); canvas.style.cursor = i >= 0 ? 'pointer' : ''; return; }
     canvas.style.cursor = 'pointer';
-    tip.show(meta.labels[i], [['In', `${fmt(meta.counts[i])} collections`], ...fieldValues(meta, config.fields || [], i, 2)], sx, sy);
+    tip.show(meta.labels.get(i), [['In', `${fmt(meta.counts[i])} collections`], ...fieldValues(meta, config.fields || [], i, 2)], sx, sy);
   }
   function stateAt(i) { return computeState(1, { pass: pass ? [pass[i]] : null, hide: store.get().hide, hits: hitSet.has(i) ? [0] : [], sel: i === selIdx ? 0 : -1 })[0]; }
   let hitSet = new Set();
@@ -166,7 +173,7 @@ async function start() {
     for (let j = neighbors.indptr[selIdx]; j < neighbors.indptr[selIdx + 1]; j++) {
       const i = neighbors.indices[j];
       const dx = xy[2 * i] - xy[2 * selIdx], dy = xy[2 * i + 1] - xy[2 * selIdx + 1];
-      out.push({ i, weight: neighbors.weights[j], far: Math.hypot(dx, dy) > 0.3, label: meta ? meta.labels[i] : String(i) });
+      out.push({ i, weight: neighbors.weights[j], far: Math.hypot(dx, dy) > 0.3, label: meta ? meta.labels.get(i) : String(i) });
     }
     return out;
   }
@@ -185,7 +192,7 @@ async function start() {
   }
 
   function select(i, fly) {
-    store.set({ sel: i >= 0 && meta ? meta.ids[i] : '' });
+    store.set({ sel: i >= 0 && meta ? meta.ids.get(i) : '' });
     if (i >= 0 && fly) {
       const v = store.get().view;
       camera.flyTo({ x: xy[2 * i], y: xy[2 * i + 1], k: Math.max(v.k, 6) });
@@ -195,10 +202,10 @@ async function start() {
     if (selIdx < 0 || !meta) { detail.hidden = true; root.classList.remove('atlas-has-detail'); return; }
     root.classList.add('atlas-has-detail');
     renderDetail(detail, {
-      title: meta.labels[selIdx],
+      title: meta.labels.get(selIdx),
       count: meta.counts[selIdx],
       fields: fieldValues(meta, config.fields || [], selIdx),
-      href: meta.slugs ? entityHref(meta.slugs[selIdx]) : null,
+      href: meta.slugs.length ? entityHref(meta.slugs.get(selIdx)) : null,
       neighbors: neighbors ? selNeighbors() : null,
       onPick: (i) => select(i, true),
       onClose: () => select(-1),
@@ -260,7 +267,7 @@ async function start() {
   function applyColorLegend() { panel?.setLegend(legendData, store.get()); }
   function applySelection() {
     const id = store.get().sel;
-    selIdx = id && idOf ? idOf.get(id) ?? -1 : -1;
+    selIdx = id && idOf ? (id === meta.ids.get(Math.max(0, selIdx)) ? selIdx : idOf(id)) : -1;
     refreshState();
     showDetail();
   }
@@ -268,7 +275,7 @@ async function start() {
     const text = store.get().list;
     panel?.setListText(text);
     if (!text.trim()) { listHits = null; panel?.setListResult(''); refreshState(); return; }
-    const r = matchList(index, text, listOpts);
+    const r = matchList(ensureIndex(), text, listOpts);
     listHits = [...r.matched];
     const total = r.matched.size + r.unmatched.length;
     panel?.setListResult(`${fmt(r.matched.size)} of ${fmt(total)} matched${r.unmatched.length ? `; not found: ${r.unmatched.slice(0, 5).join(', ')}${r.unmatched.length > 5 ? '…' : ''}` : ''}`);
@@ -286,18 +293,22 @@ async function start() {
   }
 
   // ---- metadata and neighbours stream in after the first frame
+  loadRest();
   const metaRaw = decodeMsgpack(await metaP);
   meta = {
-    ids: metaRaw.ids.map(String), labels: metaRaw.labels.map(String), slugs: metaRaw.slugs, counts: metaRaw.counts,
+    ids: strs(metaRaw.ids), labels: strs(metaRaw.labels), slugs: strs(metaRaw.slugs), counts: metaRaw.counts,
     fields: {}, clusters: metaRaw.clusters || null,
   };
   for (const [name, c] of Object.entries(metaRaw.fields || {})) {
     if (c.type === 'number') meta.fields[name] = { type: 'number', values: typed(c.values, Float32Array) };
     else if (c.type === 'category') meta.fields[name] = { type: 'category', categories: c.categories.map(String), codes: typed(c.codes, Uint16Array) };
     else if (c.type === 'tags') meta.fields[name] = { type: 'tags', categories: c.categories.map(String), indptr: typed(c.indptr, Uint32Array), codes: typed(c.codes, Uint16Array) };
-    else if (c.type === 'text') meta.fields[name] = { type: 'text', values: c.values };
+    else if (c.type === 'text') meta.fields[name] = { type: 'text', values: strs(c.values) };
   }
-  idOf = new Map(meta.ids.map((id, i) => [id, i]));
+  idOf = (id) => { // linear, but only on selection changes; keeps 100k+ ids off the heap
+    for (let i = 0; i < n; i++) if (meta.ids.get(i) === id) return i;
+    return -1;
+  };
   const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => meta.counts[b] - meta.counts[a] || a - b);
   const rank = new Uint32Array(n);
   order.forEach((i, k) => { rank[i] = k; });
@@ -306,12 +317,13 @@ async function start() {
     isVisible: (i) => !pass || pass[i] === 1,
     getClusters: () => meta.clusters?.[variant] || null,
   });
-  index = buildIndex(meta.labels, meta.ids, meta.counts);
+  // the search index is built on first use, so a visit that never searches never pays for it
+  const ensureIndex = () => (index ||= buildIndex(meta.labels, meta.ids, meta.counts));
   searchBox = mountSearch(bar, {
-    getIndex: () => index, labels: () => meta.labels, counts: () => meta.counts, pass: () => pass,
+    getIndex: ensureIndex, labels: () => meta.labels, counts: () => meta.counts, pass: () => pass,
     onChoose: (i) => { store.set({ q: searchBox.input.value }, { push: true }); hits = []; select(i, true); refreshState(); },
     onQuery: (q, results) => {
-      hits = q ? search(index, q, { limit: 200 }).map((r) => r.i) : [];
+      hits = q ? search(ensureIndex(), q, { limit: 200 }).map((r) => r.i) : [];
       store.set({ q });
       refreshState();
     },

@@ -1,5 +1,15 @@
 // A small msgpack decoder (the subset sitegen writes: nil, bool, ints, floats, str, bin, array, map).
 // `bin` values come back as Uint8Array views into the input (no copy); maps as plain objects.
+// Long arrays stay off the JS heap: all-string arrays become a StrList (UTF-8 offsets into the
+// input, decoded on get(i)) and all-number arrays a Float64Array.
+
+const LONG = 2048;
+
+/** A read-only list of strings kept as UTF-8 in the source buffer. */
+export class StrList {
+  constructor(u8, starts, ends) { this.u8 = u8; this.starts = starts; this.ends = ends; this.length = starts.length; }
+  get(i) { return td.decode(this.u8.subarray(this.starts[i], this.ends[i])); }
+}
 
 const td = new TextDecoder();
 
@@ -11,7 +21,41 @@ export function decodeMsgpack(input) {
   const need = (k) => { if (p + k > u8.length) throw new Error('msgpack: truncated'); };
   const str = (k) => { need(k); const s = td.decode(u8.subarray(p, p + k)); p += k; return s; };
   const bin = (k) => { need(k); const b = u8.subarray(p, p + k); p += k; return b; };
-  const arr = (k) => { const a = new Array(k); for (let i = 0; i < k; i++) a[i] = read(); return a; };
+  const arr = (k) => {
+    if (k >= LONG && p < u8.length) {
+      const b = u8[p];
+      if ((b >= 0xa0 && b < 0xc0) || (b >= 0xd9 && b <= 0xdb)) return strList(k);
+      if (b < 0x80 || b >= 0xe0 || (b >= 0xca && b <= 0xd3)) return numList(k);
+    }
+    const a = new Array(k);
+    for (let i = 0; i < k; i++) a[i] = read();
+    return a;
+  };
+  const strList = (k) => {
+    const starts = new Uint32Array(k), ends = new Uint32Array(k);
+    for (let i = 0; i < k; i++) {
+      need(1);
+      const b = u8[p++];
+      let len;
+      if (b >= 0xa0 && b < 0xc0) len = b & 0x1f;
+      else if (b === 0xd9) { need(1); len = u8[p++]; }
+      else if (b === 0xda) { need(2); len = dv.getUint16(p); p += 2; }
+      else if (b === 0xdb) { need(4); len = dv.getUint32(p); p += 4; }
+      else throw new Error('msgpack: mixed string array');
+      need(len);
+      starts[i] = p; ends[i] = p + len; p += len;
+    }
+    return new StrList(u8, starts, ends);
+  };
+  const numList = (k) => {
+    const out = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      const v = read();
+      if (typeof v !== 'number') throw new Error('msgpack: mixed number array');
+      out[i] = v;
+    }
+    return out;
+  };
   const map = (k) => {
     const o = Object.create(null);
     for (let i = 0; i < k; i++) { const key = read(); o[key] = read(); }
@@ -72,3 +116,6 @@ export function typed(bytes, Type) {
   if (bytes.byteOffset % k === 0) return new Type(bytes.buffer, bytes.byteOffset, bytes.byteLength / k);
   return new Type(bytes.slice().buffer);
 }
+
+/** Uniform string access for a StrList or a plain array. */
+export const strs = (a) => (a && a.get ? a : { length: a ? a.length : 0, get: (i) => a[i] });

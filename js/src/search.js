@@ -12,16 +12,20 @@ export function normalize(s) {
     .trim();
 }
 
-/** Build the index once (after meta loads). labels, ids: string[]; counts: popularity (array-like). */
+/**
+ * Build the index once (lazily, on first use). labels, ids: string lists ({length, get(i)} or
+ * arrays); counts: popularity (array-like).
+ */
 export function buildIndex(labels, ids, counts) {
   const n = labels.length;
+  const at = (a, i) => (a.get ? a.get(i) : a[i]);
   const norm = new Array(n);
   const normId = new Array(n);
   const tokens = new Map(); // distinct token -> entity indices
   for (let i = 0; i < n; i++) {
-    const s = normalize(labels[i]);
+    const s = normalize(at(labels, i));
     norm[i] = s;
-    normId[i] = normalize(ids ? ids[i] : '');
+    normId[i] = normalize(ids ? at(ids, i) : '');
     for (const t of s.split(' ')) {
       if (!t) continue;
       let list = tokens.get(t);

@@ -25,8 +25,8 @@ export function mountSearch(parent, opts) {
     const labels = opts.labels(), counts = opts.counts();
     results.forEach((r, k) => {
       const main = opts.hrefOf
-        ? h('a', { href: opts.hrefOf(r.i), tabindex: '-1', text: labels[r.i] })
-        : h('span.atlas-result-label', { text: labels[r.i] });
+        ? h('a', { href: opts.hrefOf(r.i), tabindex: '-1', text: labels.get(r.i) })
+        : h('span.atlas-result-label', { text: labels.get(r.i) });
       const li = h('li', {
         id: `${id}-o${k}`, role: 'option', 'aria-selected': k === active ? 'true' : 'false',
         onmousedown: (e) => { e.preventDefault(); choose(k); },
@@ -56,7 +56,7 @@ export function mountSearch(parent, opts) {
     opts.onChoose(r.i);
   }
   input.addEventListener('input', () => { if (!pending) pending = requestAnimationFrame(run); });
-  input.addEventListener('focus', () => { if (input.value) run(); });
+  input.addEventListener('focus', () => { opts.getIndex(); if (input.value) run(); }); // builds a lazy index early
   input.addEventListener('blur', () => { list.hidden = true; input.setAttribute('aria-expanded', 'false'); });
   input.addEventListener('keydown', (e) => {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {

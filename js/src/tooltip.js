@@ -14,7 +14,7 @@ export function fieldValues(meta, fields, i, max = 99) {
       const t = [];
       for (let j = col.indptr[i]; j < col.indptr[i + 1]; j++) t.push(col.categories[col.codes[j]]);
       v = t.length ? t.join(', ') : null;
-    } else if (col.type === 'text') v = col.values[i] || null;
+    } else if (col.type === 'text') v = col.values.get(i) || null;
     if (v != null && v !== '') out.push([fd.label || fd.name, v]);
     if (out.length >= max) break;
   }

@@ -1,4 +1,4 @@
-// Round point with a one-pixel anti-aliased edge; highlighted points get a contrasting ring.
+// Round point whose outermost pixel ring is anti-aliased (partial coverage blended); highlighted points get a contrasting ring.
 precision mediump float;
 uniform vec3 ringColor;
 varying vec4 vColor;
@@ -7,7 +7,7 @@ varying float vRing;
 
 void main() {
   vec2 d = gl_PointCoord - 0.5;
-  float r = length(d) * (vSize + 1.0);     // distance from the centre in px
+  float r = length(d) * vSize;             // distance from the centre in px
   float cover = clamp(0.5 * vSize - r + 0.5, 0.0, 1.0);
   if (cover <= 0.0) discard;
   vec3 rgb = vColor.rgb;

@@ -45,7 +45,7 @@ void main() {
     a = 1.0;
     vRing = state > 3.5 ? 1.0 : 0.5;
   }
-  gl_PointSize = s + 1.0;                   // +1 px for the anti-aliased rim
+  gl_PointSize = s;
   vSize = s;
   vColor = vec4(col.rgb, a);
 }

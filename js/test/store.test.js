@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultState, formatHash, parseHash, createStore } from '../src/store.js';
+
+const defaults = defaultState({ colorBy: 'genre', variant: 'umap' });
+
+test('defaults give an empty hash and parse back to the defaults', () => {
+  assert.equal(formatHash(defaults, defaults), '');
+  assert.deepEqual(parseHash('', defaults), defaults);
+});
+
+test('full state round trip through the hash', () => {
+  const s = {
+    view: { x: 0.1234, y: -0.5, k: 3.25 }, sel: 'id 42/é', q: 'émile zola', hide: true, color: '', variant: 'tsne',
+    filters: { genre: { values: ['Sci|Fi', 'Back\\slash', 'Drama'] }, year: { min: 1990, max: 2000 }, pop: { min: 5 } },
+    list: 'one\ntwo',
+  };
+  const h = formatHash(s, defaults);
+  assert.deepEqual(parseHash('#' + h, defaults), s);
+});
+
+test('garbage in the hash falls back to defaults', () => {
+  const s = parseHash('#v=a,b&r.year=x~2000&zz=1', defaults);
+  assert.deepEqual(s.view, { x: 0, y: 0, k: 1 });
+  assert.deepEqual(s.filters.year, { max: 2000 });
+});
+
+test('long lists are not put in the URL', () => {
+  const h = formatHash({ ...defaults, list: 'x'.repeat(5000) }, defaults);
+  assert.equal(h, '');
+});
+
+test('store notifies with the changed keys only', () => {
+  const st = createStore(defaults);
+  const seen = [];
+  st.subscribe((_, changed) => seen.push([...changed]));
+  st.set({ q: 'a' });
+  st.set({ q: 'a' });
+  st.set({ q: 'b', sel: 'x' });
+  assert.deepEqual(seen, [['q'], ['q', 'sel']]);
+});

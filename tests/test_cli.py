@@ -1,0 +1,50 @@
+"""The command line is a thin doorway: help texts, one-line errors with exit 1, validate output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from sitegen.cli import app
+
+runner = CliRunner()
+
+
+def test_help_lists_every_command_and_option():
+    out = runner.invoke(app, ["--help"]).output
+    for cmd in ("build", "validate", "serve"):
+        assert cmd in out
+    build = runner.invoke(app, ["build", "--help"]).output
+    for opt in ("--out", "--cache", "--force", "--device", "--quiet", "--viewer"):
+        assert opt in build
+
+
+def test_bad_spec_is_one_line_and_exit_1(write_spec):
+    path = write_spec('name = "x"\ntitle = "X"\n[graph]\nn_neighbors = 500\n', name="movies.toml")
+    res = subprocess.run([sys.executable, "-m", "sitegen", "build", str(path), "--out", str(path.parent / "d")],
+                         capture_output=True, text=True)
+    assert res.returncode == 1
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "movies.toml: " in lines[0]
+    assert not (path.parent / "d").exists()
+
+
+def test_bad_device_option(tiny_spec_path, tmp_path):
+    res = runner.invoke(app, ["build", str(tiny_spec_path), "--device", "tpu", "--out", str(tmp_path / "d")])
+    assert res.exit_code == 1 and "--device: must be 'cpu' or 'cuda', got 'tpu'" in res.output
+
+
+def test_validate_prints_counts(tiny_spec_path):
+    res = runner.invoke(app, ["validate", str(tiny_spec_path)])
+    assert res.exit_code == 0, res.output
+    assert "entities            828 kept" in res.output
+    assert "pair incidences" in res.output and "memory estimate" in res.output
+
+
+def test_validate_missing_data_file(write_spec):
+    path = write_spec('name = "x"\ntitle = "X"\n[collections]\npath = "gone.csv"\ncollection = "u"\n'
+                      'entity = "m"\n[[variants]]\nname = "u"\nmethod = "umap"\n')
+    res = runner.invoke(app, ["validate", str(path)])
+    assert res.exit_code == 1 and "gone.csv: file not found" in res.output
