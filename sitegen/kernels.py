@@ -26,10 +26,15 @@ import math
 
 import numpy as np
 from numba import njit, prange
+from numba.cpython.unsafe.numbers import trailing_zeros  # LLVM cttz; numba has no public name
 
-# A row touching fewer than 1/_SPARSE of the columns between its smallest and largest neighbour is
-# gathered with a touched list and sorted; denser rows are read back by scanning the accumulator.
-_SPARSE = 24
+# How a row is read back from its dense accumulator, by density = entries / (largest - smallest column):
+# >= 1/_DENSE: scan the accumulator (branch-free, vectorised); >= 1/_SPARSE: scan a bitmap of the
+# touched columns a word at a time; sparser: collect the touched columns in a list and sort it.
+_DENSE = 4
+_SPARSE = 1024
+_SCAN, _BITS, _LIST = 0, 1, 2
+_ONE = np.uint64(1)
 # exp(-700) > 0 in float64, so a touched accumulator slot never sums to exactly 0 and the scan finds
 # every touched column; sums that round to 0 in float32 are removed by the driver.
 _MAX_EXPONENT = 700.0
@@ -77,6 +82,17 @@ def group_by_entity(indptr, ent, n):
     return inv_ptr, spans
 
 
+@njit(cache=True)
+def _mode(entries, first, last):
+    """How to read back a row with `entries` columns between first and last: _SCAN, _BITS or _LIST."""
+    span = last - first + 1
+    if entries * _DENSE >= span:
+        return _SCAN
+    if entries * _SPARSE >= span:
+        return _BITS
+    return _LIST
+
+
 @njit(parallel=True, cache=True)
 def upper_structure(blocks, inv_ptr, spans, ent, row_nnz, col_nnz):
     """Structure pass: count the distinct columns j > i of each row i (the upper triangle).
@@ -88,7 +104,7 @@ def upper_structure(blocks, inv_ptr, spans, ent, row_nnz, col_nnz):
     n = inv_ptr.shape[0] - 1
     for b in prange(blocks.shape[0] - 1):
         seen = np.zeros(n, np.int32)
-        mark = np.full(n, -1, np.int32)
+        bits = np.zeros(n // 64 + 1, np.uint64)
         cols = col_nnz[b]
         for i in range(blocks[b], blocks[b + 1]):
             work, top = 0, i
@@ -96,24 +112,40 @@ def upper_structure(blocks, inv_ptr, spans, ent, row_nnz, col_nnz):
                 if spans[2, k] - spans[0, k] > 1:
                     work += spans[2, k] - spans[0, k] - 1
                     top = max(top, ent[spans[2, k] - 1])
+            if work == 0:
+                row_nnz[i] = 0
+                continue
+            mode = _mode(work, i + 1, top)
             count = 0
-            if work * _SPARSE < top - i:
-                for k in range(inv_ptr[i], inv_ptr[i + 1]):
-                    for q in range(spans[0, k] + 1, spans[2, k]):
-                        j = ent[q]
-                        if mark[j] != i:
-                            mark[j] = i
-                            count += 1
-                            cols[j] += 1
-            else:
-                for k in range(inv_ptr[i], inv_ptr[i + 1]):
-                    for q in range(spans[0, k] + 1, spans[2, k]):
-                        seen[ent[q]] = 1
+            for k in range(inv_ptr[i], inv_ptr[i + 1]):
+                for q in range(spans[0, k] + 1, spans[2, k]):
+                    j = ent[q]
+                    if mode == _SCAN:
+                        seen[j] = 1
+                    elif mode == _BITS:
+                        bits[j >> 6] |= _ONE << np.uint64(j & 63)
+                    elif seen[j] == 0:
+                        seen[j] = 1
+                        count += 1
+                        cols[j] += 1
+            if mode == _SCAN:
                 for j in range(i + 1, top + 1):
                     hit = seen[j]
                     count += hit
                     cols[j] += hit
                     seen[j] = 0
+            elif mode == _BITS:
+                for w in range((i + 1) >> 6, (top >> 6) + 1):
+                    word = bits[w]
+                    bits[w] = 0
+                    while word:
+                        cols[w * 64 + np.int64(trailing_zeros(word))] += 1
+                        count += 1
+                        word &= word - _ONE
+            else:
+                for k in range(inv_ptr[i], inv_ptr[i + 1]):
+                    for q in range(spans[0, k] + 1, spans[2, k]):
+                        seen[ent[q]] = 0
             row_nnz[i] = count
     return row_nnz
 
@@ -138,22 +170,36 @@ def _neighbour_range(i, inv_ptr, spans, ent):
 
 
 @njit(cache=True)
-def _clear(acc, touched):
-    for t in range(touched.shape[0]):
-        acc[touched[t]] = 0
+def _emit(mode, i, bottom, top, lo, acc, bits, touched, out_idx, out_val):
+    """Write row i's accumulated columns (all but i) in increasing order from out[lo]; reset the
+    accumulator and bitmap. `touched` holds the columns in _LIST mode.
 
-
-@njit(cache=True)
-def _emit(i, bottom, top, lo, acc, touched, out_idx, out_val):
-    """Write row i's accumulated columns (all but i) in increasing order from out[lo]; reset acc.
-
-    Sparse rows (`touched` non-empty) sort the touched list. Dense rows scan acc[bottom:top + 1]
-    without branches: each column is written at the cursor, which only advances past non-zero sums;
-    acc[top] is non-zero, so nothing lands past the row. Returns the number of entries written.
+    _SCAN writes every column of acc[bottom:top + 1] at the cursor, which only advances past non-zero
+    sums (branch-free); acc[top] is non-zero, so nothing lands past the row.
+    Returns the number of entries written.
     """
     acc[i] = 0  # the row's own memberships add to the diagonal, which is not stored
     p = lo
-    if touched.shape[0] > 0:
+    if mode == _SCAN:
+        for j in range(bottom, top + 1):
+            v = acc[j]
+            out_idx[p] = j
+            out_val[p] = v
+            p += v != 0
+            acc[j] = 0
+    elif mode == _BITS:
+        bits[i >> 6] &= ~(_ONE << np.uint64(i & 63))
+        for w in range(bottom >> 6, (top >> 6) + 1):
+            word = bits[w]
+            bits[w] = 0
+            while word:
+                j = w * 64 + np.int64(trailing_zeros(word))
+                out_idx[p] = j
+                out_val[p] = acc[j]
+                acc[j] = 0
+                p += 1
+                word &= word - _ONE
+    else:
         touched.sort()
         for t in range(touched.shape[0]):
             j = touched[t]
@@ -161,13 +207,6 @@ def _emit(i, bottom, top, lo, acc, touched, out_idx, out_val):
             out_val[p] = acc[j]
             acc[j] = 0
             p += 1
-    else:
-        for j in range(bottom, top + 1):
-            v = acc[j]
-            out_idx[p] = j
-            out_val[p] = v
-            p += v != 0
-            acc[j] = 0
     return p - lo
 
 
@@ -184,6 +223,7 @@ def rows_count(blocks, inv_ptr, spans, ent, out_ptr, out_idx, out_val):
     written = np.zeros(nb, np.int64)
     for b in prange(nb):
         acc = np.zeros(n, np.int32)
+        bits = np.zeros(n // 64 + 1, np.uint64)
         mark = np.full(n, -1, np.int32)
         touched = np.empty(n, np.int32)
         for i in range(blocks[b], blocks[b + 1]):
@@ -191,25 +231,23 @@ def rows_count(blocks, inv_ptr, spans, ent, out_ptr, out_idx, out_val):
             if hi == lo:
                 continue
             bottom, top = _neighbour_range(i, inv_ptr, spans, ent)
+            mode = _mode(hi - lo, bottom, top)
+            mark[i] = i
             t = 0
-            if (hi - lo) * _SPARSE < top - bottom:
-                mark[i] = i
-                for k in range(inv_ptr[i], inv_ptr[i + 1]):
-                    for q in range(spans[1, k], spans[2, k]):
-                        j = ent[q]
-                        acc[j] += 1
-                        if mark[j] != i:
-                            mark[j] = i
-                            touched[t] = j
-                            t += 1
-                if t != hi - lo:  # disagrees with the structure pass: leave the row, the driver raises
-                    _clear(acc, touched[:t])
-                    continue
-            else:
-                for k in range(inv_ptr[i], inv_ptr[i + 1]):
-                    for q in range(spans[1, k], spans[2, k]):
-                        acc[ent[q]] += 1
-            written[b] += _emit(i, bottom, top, lo, acc, touched[:t], out_idx, out_val)
+            for k in range(inv_ptr[i], inv_ptr[i + 1]):
+                for q in range(spans[1, k], spans[2, k]):
+                    j = ent[q]
+                    acc[j] += 1
+                    if mode == _BITS:
+                        bits[j >> 6] |= _ONE << np.uint64(j & 63)
+                    elif mode == _LIST and mark[j] != i:
+                        mark[j] = i
+                        touched[t] = j
+                        t += 1
+            if mode == _LIST and t != hi - lo:  # disagrees with the structure pass: the driver raises
+                _clear(acc, touched[:t])
+                continue
+            written[b] += _emit(mode, i, bottom, top, lo, acc, bits, touched[:t], out_idx, out_val)
     return written
 
 
@@ -226,6 +264,7 @@ def rows_closeness(blocks, inv_ptr, spans, ent, keys, out_ptr, out_idx, out_val)
     written = np.zeros(nb, np.int64)
     for b in prange(nb):
         acc = np.zeros(n, np.float64)
+        bits = np.zeros(n // 64 + 1, np.uint64)
         mark = np.full(n, -1, np.int32)
         touched = np.empty(n, np.int32)
         for i in range(blocks[b], blocks[b + 1]):
@@ -233,7 +272,7 @@ def rows_closeness(blocks, inv_ptr, spans, ent, keys, out_ptr, out_idx, out_val)
             if hi == lo:
                 continue
             bottom, top = _neighbour_range(i, inv_ptr, spans, ent)
-            sparse = (hi - lo) * _SPARSE < top - bottom
+            mode = _mode(hi - lo, bottom, top)
             mark[i] = i
             t = 0
             for k in range(inv_ptr[i], inv_ptr[i + 1]):
@@ -241,12 +280,20 @@ def rows_closeness(blocks, inv_ptr, spans, ent, keys, out_ptr, out_idx, out_val)
                 for q in range(spans[1, k], spans[2, k]):
                     j = ent[q]
                     acc[j] += math.exp(-min(abs(keys[q] - own), _MAX_EXPONENT))
-                    if sparse and mark[j] != i:
+                    if mode == _BITS:
+                        bits[j >> 6] |= _ONE << np.uint64(j & 63)
+                    elif mode == _LIST and mark[j] != i:
                         mark[j] = i
                         touched[t] = j
                         t += 1
-            if sparse and t != hi - lo:
+            if mode == _LIST and t != hi - lo:
                 _clear(acc, touched[:t])
                 continue
-            written[b] += _emit(i, bottom, top, lo, acc, touched[:t], out_idx, out_val)
+            written[b] += _emit(mode, i, bottom, top, lo, acc, bits, touched[:t], out_idx, out_val)
     return written
+
+
+@njit(cache=True)
+def _clear(acc, touched):
+    for t in range(touched.shape[0]):
+        acc[touched[t]] = 0

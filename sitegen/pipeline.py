@@ -27,7 +27,7 @@ from .tables import Collections, DatasetResult, Entities
 
 # Bump a stage's number when its code changes what it computes: its cached artifacts (and every
 # downstream one, through the upstream keys) are then recomputed.
-CODE_VERSION = {"load": 1, "cooccur": 1, "graph": 1, "project": 1}
+CODE_VERSION = {"load": 1, "cooccur": 1, "graph": 1, "project": 2}
 
 
 @dataclass

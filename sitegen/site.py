@@ -223,7 +223,7 @@ def render_dataset(r: DatasetResult, common: dict, epoch: int | None) -> tuple[d
         }
         page = {"title": f"{title} ({labels[v]})" if v != default else title, "description": description,
                 "image": image(packed.thumbs[v]) if absolute else depth + packed.thumbs[v],
-                "image_alt": f"Overview of the {labels[v]} map of {title}", "url": absolute + rel_dir[len(name) + 1:] if absolute else ""}
+                "image_alt": f"Overview of the {labels[v]} map of {title}", "url": absolute + rel_dir if absolute else ""}
         files[f"{rel_dir}index.html"] = _render(
             "viewer.html.j2", root="../" + depth, ds_root=depth, page=page,
             data={"points": packed.points}, config_json=json_island(config), overview=depth + packed.thumbs[v],

@@ -136,6 +136,7 @@ class UmapVariant(_Strict):
     n_neighbors: int = Field(default=200, ge=2, le=1000)
     min_dist: float = Field(default=0.05, ge=0.0, le=1.0)
     n_epochs: int | None = Field(default=None, ge=10, le=10_000)
+    pack_islands: bool = True  # pull far-off disconnected islands in next to the main body
 
 
 class TsneVariant(_Strict):
@@ -143,6 +144,7 @@ class TsneVariant(_Strict):
     method: Literal["tsne"]
     perplexity: float = Field(default=30.0, gt=1.0, le=500.0)
     n_iter: int = Field(default=500, ge=50, le=10_000)
+    pack_islands: bool = True
 
 
 Variant = Annotated[Union[UmapVariant, TsneVariant], Field(discriminator="method")]

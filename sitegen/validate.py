@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .cooccur import estimate_memory
 from .load import load_dataset
 from .spec import load_spec
 
@@ -14,9 +15,9 @@ def describe(path: Path) -> str:
     coll, ents, stats = load_dataset(spec)
     pairs = coll.pair_count()
     n = coll.n_entities
-    # Output CSR: at most min(pairs, n^2) float32 + int32 entries; graph/embedding is O(n * k).
-    out_nnz = min(pairs, n * (n - 1))
-    est_bytes = out_nnz * 8 + (n + 1) * 8 + n * spec.graph.n_neighbors * 40
+    mem = estimate_memory(coll, spec.cooccurrence)
+    # the graph stage holds the association copy of the matrix plus O(n * k) for kNN and PyMDE
+    est_bytes = mem["peak_bytes"] + mem["output_bytes"] + n * spec.graph.n_neighbors * 64
     lines = [
         f"{path}: ok ({spec.name}: {spec.title})",
         f"  rows read           {stats.rows:,}",
@@ -26,6 +27,7 @@ def describe(path: Path) -> str:
         f" (min_entity_count = {spec.filter.min_entity_count})",
         f"  memberships         {stats.memberships_kept:,}",
         f"  pair incidences     {pairs:,} (ordered; the co-occurrence work)",
+        f"  matrix entries      <= {mem['max_nnz']:,} (co-occurring pairs, both directions)",
         f"  memory estimate     {est_bytes / 2**20:,.0f} MiB peak for co-occurrence and graph",
         f"  no metadata row     {stats.entities_without_metadata:,} entities (labelled by id)",
         f"  variants            {', '.join(f'{v.name} ({v.method})' for v in spec.variants)}",

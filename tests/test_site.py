@@ -248,6 +248,8 @@ def test_headers_and_sitemap(built):
     assert "<lastmod>2023-11-14</lastmod>" in sitemap
     gallery = (built / "index.html").read_text()
     assert '<meta property="og:image" content="https://example.org/atlas/other/data/thumb-tsne.' in gallery
+    other = (built / "other" / "index.html").read_text()
+    assert '<meta property="og:url" content="https://example.org/atlas/other/">' in other
     assert (built / "robots.txt").read_text().endswith("Sitemap: https://example.org/atlas/sitemap.xml\n")
 
 

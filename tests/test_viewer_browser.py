@@ -1,0 +1,86 @@
+"""The built viewer in real headless Chromium, on a tiny site written by sitegen.site.write_site.
+
+Runs js/test/e2e.mjs (playwright-core driving Debian's /usr/bin/chromium on SwiftShader): the
+canvas shows points, hover tooltip, search + Enter selects and updates the URL, a filter clears
+its region's pixels and lowers the visible count, reload and back/forward restore state, no
+console errors, and an entity titled `<img src=x onerror=alert(1)>` renders as text.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+ROOT = Path(__file__).resolve().parents[1]
+JS = ROOT / "js"
+CHROMIUM = Path("/usr/bin/chromium")
+
+pytestmark = pytest.mark.browser
+
+
+def _skip_reason() -> str | None:
+    if not CHROMIUM.exists():
+        return "needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+    if shutil.which("node") is None:
+        return "needs node on PATH"
+    if not (JS / "node_modules" / "playwright-core").is_dir():
+        return "needs js/node_modules (npm --prefix js ci)"
+    return None
+
+
+def tiny_viewer_result():
+    """400 entities: "kind" is "west" exactly where x < -0.3; id0 is an XSS title, id1 "Émile Zola"."""
+    from sitegen.spec import parse_spec
+    from sitegen.tables import DatasetResult, Entities
+
+    raw = {
+        "name": "tiny", "title": "Tiny viewer atlas", "seed": 0,
+        "collections": {"path": "c.csv", "collection": "user", "entity": "item"},
+        "entities": {"path": "e.csv", "id": "id", "label": "title", "fields": {
+            "kind": {"type": "category", "label": "Kind"}, "year": {"type": "number", "label": "Year"}}},
+        "variants": [{"name": "umap", "method": "umap"}, {"name": "tsne", "method": "tsne"}],
+        "site": {"color_by": "kind"},
+    }
+    spec = parse_spec(raw, Path("/nonexistent/tiny.toml"))
+    rng = np.random.default_rng(7)
+    n = 400
+    xy = rng.uniform(-0.9, 0.9, (n, 2)).astype(np.float32)
+    xy[0], xy[1], xy[2] = (0.5, 0.5), (0.2, -0.4), (-0.6, 0.6)
+    xy[3], xy[4] = (-1, -1), (1, 1)  # pin the bounds so quantisation keeps coordinates as given
+    labels = np.array([f"Item {i}" for i in range(n)], dtype=object)
+    labels[0], labels[1], labels[2] = "<img src=x onerror=alert(1)>", "Émile Zola", "Zola Companion"
+    ids = np.array([f"id{i}" for i in range(n)], dtype=object)
+    counts = (np.arange(n)[::-1] % 50 + 1).astype(np.int64)
+    counts[1] = 500
+    kind = np.array(["west" if x < -0.3 else "east" for x in xy[:, 0]], dtype=object)
+    year = np.round(1900 + (xy[:, 1] + 1) * 50).astype(np.float64)
+    ent = Entities(ids, labels, counts, {"kind": kind, "year": year}, {"kind": "category", "year": "number"})
+    a = sp.random(n, n, density=0.03, random_state=1, format="csr", dtype=np.float32)
+    a.data = np.ceil(a.data * 10)
+    a = a.tolil()
+    a[1, 5] = 9.0  # Émile Zola has co-occurring entities
+    a = a.tocsr()
+    cooc = sp.triu(a + a.T, k=1)
+    cooc = (cooc + cooc.T).tocsr().astype(np.float32)
+    layouts = {"umap": xy, "tsne": np.clip(-xy, -1, 1)}
+    return DatasetResult(spec, ent, cooc, layouts)
+
+
+def test_viewer_in_chromium(tmp_path):
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    subprocess.run(["npm", "run", "build"], cwd=JS, check=True, capture_output=True)
+    from sitegen.site import write_site
+
+    out = tmp_path / "dist"
+    write_site([tiny_viewer_result()], out, viewer_dir=JS / "dist")
+    proc = subprocess.run(["node", "test/e2e.mjs", str(out), "tiny"], cwd=JS, capture_output=True, text=True, timeout=300)
+    print(proc.stdout, proc.stderr)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert " 0 failed" in proc.stdout
