@@ -49,15 +49,24 @@ class ArtifactStore:
     def folder(self, stage: str, key: str) -> Path:
         return self.root / stage / key
 
+    def has(self, stage: str, key: str) -> bool:
+        """True when a complete artifact exists and `force` is off."""
+        return not self.force and (self.folder(stage, key) / ".complete").is_file()
+
     def get(self, stage: str, key: str, compute: Callable[[], T], save: Callable[[T, Path], None],
             load: Callable[[Path], T]) -> T:
         """Load the artifact if present (and not forced); else compute, save atomically, return it."""
-        final = self.folder(stage, key)
-        if not self.force and (final / ".complete").is_file():
+        if self.has(stage, key):
             self.hits.append(stage)
-            return load(final)
+            return load(self.folder(stage, key))
         self.misses.append(stage)
         value = compute()
+        self.put(stage, key, value, save)
+        return value
+
+    def put(self, stage: str, key: str, value: T, save: Callable[[T, Path], None]) -> None:
+        """Write an artifact atomically (temporary sibling folder, then rename)."""
+        final = self.folder(stage, key)
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=final.parent))
         try:
@@ -69,4 +78,3 @@ class ArtifactStore:
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
-        return value

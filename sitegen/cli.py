@@ -46,6 +46,7 @@ def build(
     force: Annotated[bool, typer.Option("--force", help="Recompute every stage, ignoring cached artifacts.")] = False,
     device: Annotated[Optional[str], typer.Option("--device", help="Override graph.device for PyMDE: cpu or cuda.")] = None,
     viewer: Annotated[Optional[Path], typer.Option("--viewer", help="Folder with the built viewer bundle (default: js/dist).")] = None,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run co-occurrence and projections on a Dask cluster: its scheduler address (tcp://host:8786), or 'local' for a local one. Needs pip install 'atlasgen[distributed]'.")] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Build the atlases for SPECS and write the static site to --out."""
@@ -54,7 +55,8 @@ def build(
     if device not in (None, "cpu", "cuda"):
         _fail(AtlasgenError(f"--device: must be 'cpu' or 'cuda', got {device!r}"))
     try:
-        results = run_build(_specs(specs), out, cache, force=force, device=device, quiet=quiet, viewer_dir=viewer)
+        results = run_build(_specs(specs), out, cache, force=force, device=device, quiet=quiet, viewer_dir=viewer,
+                            scheduler=scheduler)
     except AtlasgenError as e:
         _fail(e)
     if not quiet:

@@ -31,7 +31,7 @@ from numba.cpython.unsafe.numbers import trailing_zeros  # LLVM cttz; numba has 
 # How a row is read back from its dense accumulator, by density = entries / (largest - smallest column):
 # >= 1/_DENSE: scan the accumulator (branch-free, vectorised); >= 1/_SPARSE: scan a bitmap of the
 # touched columns a word at a time; sparser: collect the touched columns in a list and sort it.
-_DENSE = 4
+_DENSE = 8
 _SPARSE = 1024
 _SCAN, _BITS, _LIST = 0, 1, 2
 _ONE = np.uint64(1)

@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from . import graph as graph_stage
 from .cache import ArtifactStore, stage_key
 from .errors import SpecError
+from .executors import DaskExecutor, LocalExecutor, make_executor
 from .load import LoadStats, load_dataset
 from .progress import Reporter
 from .spec import DatasetSpec, spec_params
@@ -47,9 +48,14 @@ class GraphArtifact:
     info: dict  # iterations, distortion, edges, seconds, isolated
 
 
-def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | None = None) -> DatasetResult:
-    """Run stages 1-4 for one spec, reusing cached artifacts. Returns what the site stage needs."""
+def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | None = None,
+                  executor: LocalExecutor | DaskExecutor | None = None) -> DatasetResult:
+    """Run stages 1-4 for one spec, reusing cached artifacts. Returns what the site stage needs.
+
+    `executor` decides where co-occurrence and projections run (default: this process).
+    """
     rep = reporter or Reporter(quiet=True)
+    executor = executor or LocalExecutor()
     timings: dict[str, float] = {}
     tag = spec.name
 
@@ -67,7 +73,8 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
     cooc_params.pop("chunk_pairs", None)
     cooc_key = stage_key("cooccur", CODE_VERSION["cooccur"], cooc_params, [load_key])
     with rep.stage(f"{tag}: co-occurrence") as tick:
-        cooc, cooc_secs = store.get("cooccur", cooc_key, lambda: _timed_cooc(loaded.collections, spec, tick),
+        cooc, cooc_secs = store.get("cooccur", cooc_key,
+                                    lambda: _timed_cooc(executor, loaded.collections, spec, tick),
                                     _save_cooc, _read_cooc)
     timings["cooccurrence"] = cooc_secs
 
@@ -79,15 +86,23 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
     if g.info["isolated"]:
         rep.log(f"{tag}: dropped {g.info['isolated']} isolated entities (no co-occurrence left after filtering)")
 
-    layouts: dict[str, np.ndarray] = {}
-    for variant in spec.variants:
-        key = stage_key("project", CODE_VERSION["project"], {**spec_params(variant), "seed": spec.seed},
-                        [graph_key])
-        with rep.stage(f"{tag}: {variant.method} '{variant.name}'") as tick:
-            xy, secs = store.get("project", key, lambda v=variant: _timed_project(g.coords, v, spec, tick),
-                                 _save_xy, _read_xy)
-        layouts[variant.name] = xy
-        timings[f"project:{variant.name}"] = secs
+    keys = {v.name: stage_key("project", CODE_VERSION["project"], {**spec_params(v), "seed": spec.seed},
+                              [graph_key]) for v in spec.variants}
+    missing = [v for v in spec.variants if not store.has("project", keys[v.name])]
+    names = ", ".join(f"{v.method} '{v.name}'" for v in spec.variants)
+    with rep.stage(f"{tag}: {names}") as tick:
+        if missing:
+            tick.computing()
+            for v, computed in zip(missing, executor.project_all(g.coords, missing, spec.seed, spec.graph.threads)):
+                store.misses.append("project")
+                store.put("project", keys[v.name], computed, _save_xy)
+        layouts: dict[str, np.ndarray] = {}
+        for v in spec.variants:
+            if v not in missing:
+                store.hits.append("project")
+            xy, secs = _read_xy(store.folder("project", keys[v.name]))
+            layouts[v.name] = xy
+            timings[f"project:{v.name}"] = secs
 
     kept = g.kept
     entities = _subset_entities(loaded.entities, kept) if len(kept) != len(loaded.entities) else loaded.entities
@@ -108,8 +123,11 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
 
 
 def build(spec_paths: list[Path], out: Path, cache_dir: Path, *, force: bool = False, device: str | None = None,
-          quiet: bool = False, viewer_dir: Path | None = None) -> list[DatasetResult]:
-    """Build every spec, then write the site into `out` (swapped in only when complete)."""
+          quiet: bool = False, viewer_dir: Path | None = None, scheduler: str | None = None) -> list[DatasetResult]:
+    """Build every spec, then write the site into `out` (swapped in only when complete).
+
+    `scheduler`: a Dask scheduler address (or "local") to run the heavy stages on; None = here.
+    """
     from .site import write_site
     from .spec import load_spec
 
@@ -121,11 +139,15 @@ def build(spec_paths: list[Path], out: Path, cache_dir: Path, *, force: bool = F
     if dup:
         raise SpecError(f"two specs use the name {dup[0]!r}: names must be unique (they are URL slugs)")
     store = ArtifactStore(cache_dir, force=force)
-    with Reporter(quiet=quiet) as rep:
-        results = [build_dataset(s, store, rep) for s in specs]
-        with rep.stage("site") as tick:
-            tick.computing()
-            write_site(results, out, viewer_dir=viewer_dir)
+    executor = make_executor(scheduler)
+    try:
+        with Reporter(quiet=quiet) as rep:
+            results = [build_dataset(s, store, rep, executor) for s in specs]
+            with rep.stage("site") as tick:
+                tick.computing()
+                write_site(results, out, viewer_dir=viewer_dir)
+    finally:
+        executor.close()
     return results
 
 
@@ -138,12 +160,10 @@ def _timed_load(spec: DatasetSpec, tick) -> Loaded:
     return Loaded(coll, ents, stats, round(time.perf_counter() - t, 3))
 
 
-def _timed_cooc(coll: Collections, spec: DatasetSpec, tick) -> tuple[sp.csr_matrix, float]:
-    from .cooccur import cooccurrence_matrix
-
+def _timed_cooc(executor, coll: Collections, spec: DatasetSpec, tick) -> tuple[sp.csr_matrix, float]:
     tick.computing()
     t = time.perf_counter()
-    m = cooccurrence_matrix(coll, spec.cooccurrence, progress=tick)
+    m = executor.cooccurrence(coll, spec.cooccurrence, progress=tick)
     return m, round(time.perf_counter() - t, 3)
 
 
@@ -165,15 +185,6 @@ def _timed_graph(spec: DatasetSpec, loaded: Loaded, cooc: sp.csr_matrix, tick) -
             "edges": int(len(knn.edges()[0])), "isolated": int(len(lonely)),
             "seconds": round(time.perf_counter() - t, 3)}
     return GraphArtifact(kept=kept.astype(np.int64), knn_idx=knn.idx, knn_sim=knn.sim, coords=emb.coords, info=info)
-
-
-def _timed_project(coords: np.ndarray, variant, spec: DatasetSpec, tick) -> tuple[np.ndarray, float]:
-    from .project import project
-
-    tick.computing()
-    t = time.perf_counter()
-    xy = project(coords, variant, spec.seed, threads=spec.graph.threads)
-    return xy, round(time.perf_counter() - t, 3)
 
 
 def _input_files(spec: DatasetSpec) -> list[Path]:

@@ -224,7 +224,9 @@ async function start() {
     if (changed.has('list')) applyList();
   });
   syncHash(store, defaults);
-  addEventListener('resize', () => renderer.requestDraw());
+  // layout changes (the bar wrapping, panels opening) resize the canvas without a window resize
+  if (self.ResizeObserver) new ResizeObserver(() => renderer.requestDraw()).observe(canvas);
+  else addEventListener('resize', () => renderer.requestDraw());
   let settle = 0;
   store.subscribe((s, changed) => {
     if (!changed.has('view')) return;
