@@ -1,11 +1,13 @@
 """Bytes per point of the binary point format after brotli, against the same data as JSON.
 
-    .venv/bin/python benchmarks/bench_points.py [--n 100000] [--no-write]
+    .venv/bin/python benchmarks/bench_points.py [--n 100000] [--site dist/] [--no-write]
 
 Synthetic data shaped like a real atlas: a UMAP-like layout (30 Gaussian clusters of different
 spreads in [-1, 1]), a 12-value category that mostly follows the clusters, and a heavy-tailed
 popularity count, with entities in popularity order (as the pipeline emits them). Rewrites the
 `## Point format` section of benchmarks/RESULTS.md and leaves every other section alone.
+With `--site DIST`, also measures the point files of a built site (the shipped datasets): the whole
+file, and the benchmark's subset (default variant + first category field + size) next to it as JSON.
 """
 
 from __future__ import annotations
@@ -90,7 +92,26 @@ def timing(n: int) -> tuple[float, float]:
     return t1 - t0, t2 - t1
 
 
-def section(n: int, rows, enc: float, dec: float) -> str:
+def site_rows(dist: Path) -> list[tuple[str, int, int, int, int, int]]:
+    """(dataset, n, whole file brotli, subset brotli, subset JSON brotli, columns) per built dataset."""
+    out = []
+    for path in sorted(dist.glob("*/data/points.*.bin")):
+        t = P.decode(path.read_bytes())
+        xy_name = next(k for k, c in t.columns.items() if c.kind == "position")
+        cat_name = next((k for k, c in t.columns.items() if c.kind == "category"), None)
+        keep = [xy_name, "size"] + ([cat_name] if cat_name else [])
+        sub = P.PointTable(t.n, {k: t.columns[k] for k in keep})
+        xy = t.positions(xy_name[3:])
+        js = {"x": np.round(xy[:, 0].astype(float), 5).tolist(), "y": np.round(xy[:, 1].astype(float), 5).tolist(),
+              "size": np.round(t.number("size").astype(float), 3).tolist()}
+        if cat_name:
+            js["category"] = t.columns[cat_name].data.astype(int).tolist()
+        js_b = json.dumps(js, separators=(",", ":")).encode()
+        out.append((path.parts[-3], t.n, _br(path.read_bytes()), _br(P.encode(sub)), _br(js_b), len(t.columns)))
+    return out
+
+
+def section(n: int, rows, enc: float, dec: float, shipped=()) -> str:
     lines = [
         "## Point format",
         "",
@@ -103,6 +124,12 @@ def section(n: int, rows, enc: float, dec: float) -> str:
     ]
     for label, raw, br in rows:
         lines.append(f"| {label} | {raw:,} | {br:,} | {br / n:.2f} |")
+    if shipped:
+        lines += ["", "Shipped datasets (built sites; bytes/point after brotli):", "",
+                  "| dataset | points | whole file (columns) | positions + category + size | same as JSON |",
+                  "|---|---:|---:|---:|---:|"]
+        for name, m, whole, sub, js, ncols in shipped:
+            lines.append(f"| {name} | {m:,} | {whole / m:.2f} ({ncols}) | {sub / m:.2f} | {js / m:.2f} |")
     lines += ["", f"Python encode {enc * 1000:.0f} ms, decode {dec * 1000:.0f} ms ({n:,} points).",
               "Positions dominate: in popularity order a uint16 x/y pair carries ~31 bits of entropy,",
               "so brotli cannot go far below 4 bytes for it; category costs ~0.45 B and the size column",
@@ -120,11 +147,12 @@ def write_section(text: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--site", type=Path, default=None, help="a built dist/ to measure too")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     rows = run(args.n)
     enc, dec = timing(args.n)
-    text = section(args.n, rows, enc, dec)
+    text = section(args.n, rows, enc, dec, site_rows(args.site) if args.site else ())
     print(text)
     if not args.no_write:
         write_section(text)

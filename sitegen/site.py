@@ -260,9 +260,10 @@ def about_context(r: DatasetResult, packed: Packed, epoch: int | None) -> dict:
     for key, value in sorted(_flatten(r.stats).items()):
         text = format_number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
         if re.search(r"(^|[._])(time|timing|timings|seconds|secs?)([._]|$)|_s$", key):
-            timings.append((key, f"{float(value):.2f}" if isinstance(value, (int, float)) else text))
+            stage = re.sub(r"^timings?\.", "", key)
+            timings.append((stage, f"{float(value):.2f}" if isinstance(value, (int, float)) else text))
         else:
-            counts.append((key, f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else text))
+            counts.append((key.replace("_", " ").capitalize(), f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else text))
     metrics = sorted({k for q in r.quality.values() for k in q})
     quality = {"head": ["Variant", *metrics],
                "rows": [(v, *[format_number(q[k]) if isinstance(q.get(k), (int, float)) else str(q.get(k, ""))

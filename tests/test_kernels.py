@@ -142,3 +142,26 @@ def test_python_fallback_matches_jit():
             py = build(indptr, ent, n, keys=k, impl="python")
             for a, b in zip(jit, py):
                 np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("keyed", [False, True])
+def test_very_sparse_rows_use_the_sorted_list_and_match_scipy(keyed):
+    # 100k entities, tiny collections: each row has a handful of columns spread over a wide range,
+    # which takes the touched-list + sort path.
+    import scipy.sparse as sp
+
+    n = 100_000
+    rng = np.random.default_rng(11)
+    indptr, ent = sorted_lists(rng, n, 40, 6)
+    keys = np.zeros(ent.shape[0]) if keyed else None  # exp(0) = 1: closeness equals count
+    ptr, idx, val = build(indptr, ent, n, keys=keys)
+    owner = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    b = sp.csr_matrix((np.ones(len(owner)), (owner, ent)), shape=(len(indptr) - 1, n))
+    want = (b.T @ b).tolil()
+    want.setdiag(0)
+    want = want.tocsr()
+    want.eliminate_zeros()
+    want.sort_indices()
+    np.testing.assert_array_equal(ptr, want.indptr)
+    np.testing.assert_array_equal(idx, want.indices)
+    np.testing.assert_array_equal(val, want.data.astype(np.float32))
