@@ -33,6 +33,16 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
 MOVIELENS = Path("/work/shared/data/movielens-latest-small/ratings.csv")
 METHODS = ("kernel", "scipy", "naive")
+NOTES = """\
+How to read it: "pairs/s" is ordered pair incidences (sum |c|(|c| - 1)) per second of wall time;
+"speed vs B.T@B" is scipy's best time over the method's best time, from the same run. The kernel
+times include validation, the inverted index and the CSR; scipy's exclude building B, dropping the
+diagonal and sorting. Peak RSS is the worker's VmHWM; the figure in brackets is the peak before the
+timed calls (imports, input, B), so the difference is what the method itself added. The kernel worker
+imports numba, hence its higher baseline. The machine is a shared 2-core VM: check the load average
+above; with other jobs running, a 2-thread kernel loses more than single-threaded scipy, and freshly
+allocated memory is slow to fault in (several seconds per GB at times), which both methods pay for
+their output."""
 sys.path.insert(0, str(ROOT))
 
 
@@ -242,6 +252,7 @@ def main() -> None:
         name = (f"(b) synthetic: {a.entities:,} entities, {a.collections:,} collections, median size "
                 f"{a.median_size:g}, max {a.max_size}, seed 0")
         parts.append(table(name, measure("synthetic", path, 1, a.rounds, a.naive_pairs)))
+    parts += ["", NOTES]
     body = "\n".join(parts)
     print(body)
     if a.write:

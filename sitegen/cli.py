@@ -93,6 +93,48 @@ def serve(
     run_serve(directory, port=port, host=host)
 
 
+@app.command()
+def evaluate(
+    spec: Annotated[Path, typer.Argument(help="Dataset spec file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    baselines: Annotated[bool, typer.Option("--baselines/--no-baselines", help="Also score the baselines.")] = True,
+    cache: CacheOpt = Path(".atlasgen-cache"),
+) -> None:
+    """Score every variant of SPEC (neighbour recall, label agreement, trustworthiness) and the baselines."""
+    import json
+
+    from .cache import ArtifactStore
+    from .evaluate import evaluate as run, format_table
+    from .spec import load_spec
+
+    try:
+        result = run(load_spec(spec), ArtifactStore(cache), baselines=baselines)
+    except AtlasgenError as e:
+        _fail(e)
+    typer.echo(json.dumps(result, indent=2) if as_json else format_table(result))
+
+
+@app.command()
+def sweep(
+    spec: Annotated[Path, typer.Argument(help="Dataset spec file.")],
+    grid: Annotated[list[str], typer.Option("--grid", help="KEY=V1,V2 (e.g. graph.n_neighbors=10,20); repeatable.")],
+    cache: CacheOpt = Path(".atlasgen-cache"),
+) -> None:
+    """Build and score every combination of --grid values (cached), best first, as JSON lines."""
+    import json
+
+    from .cache import ArtifactStore
+    from .evaluate import parse_grid, sweep as run
+    from .spec import load_spec
+
+    try:
+        rows = run(load_spec(spec), parse_grid(grid), ArtifactStore(cache))
+    except AtlasgenError as e:
+        _fail(e)
+    for row in rows:
+        typer.echo(json.dumps(row))
+
+
 def main() -> None:  # pragma: no cover
     app()
 

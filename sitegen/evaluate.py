@@ -102,34 +102,12 @@ def _pymde_2d(result: DatasetResult, spec: DatasetSpec) -> np.ndarray:
 
 
 def _umap_on_graph(result: DatasetResult, spec: DatasetSpec) -> np.ndarray:
-    from .project import normalise
+    from .project import project_graph
+    from .spec import UmapVariant
 
-    return normalise(umap_on_knn(_association(result, spec), spec.graph.n_neighbors, spec.seed))
-
-
-def umap_on_knn(sim: sp.csr_matrix, k: int, seed: int, min_dist: float = 0.05) -> np.ndarray:
-    """UMAP from the k strongest entries of each row of `sim`, as distances 1 - s / max(row).
-
-    UMAP only uses each row's order and its spacing relative to the nearest neighbour (rho, sigma),
-    so any decreasing map of similarity does; this one keeps 0 for the strongest neighbour.
-    """
-    import warnings
-
-    import umap
-
-    warnings.filterwarnings("ignore", message="n_jobs value", category=UserWarning)
-    warnings.filterwarnings("ignore", message="precomputed_knn", category=UserWarning)
-    n = sim.shape[0]
-    knn = graph_stage.knn_graph(sim, k)
-    top = np.maximum(knn.sim[:, :1], 1e-12)
-    dist = np.where(knn.idx >= 0, 1.0 - knn.sim / top, np.inf).astype(np.float32)
-    idx = np.concatenate([np.arange(n, dtype=np.int32)[:, None], knn.idx], axis=1)
-    dist = np.concatenate([np.zeros((n, 1), np.float32), dist], axis=1)
-    # force_approximation_algorithm: below 4096 points UMAP would otherwise ignore the precomputed
-    # kNN and compute all pairwise distances of X (a placeholder here).
-    model = umap.UMAP(n_neighbors=k + 1, min_dist=min_dist, random_state=seed, precomputed_knn=(idx, dist, None),
-                      force_approximation_algorithm=True, init="spectral", verbose=False)
-    return model.fit_transform(np.zeros((n, 1), dtype=np.float32))
+    knn = graph_stage.knn_graph(_association(result, spec), spec.graph.n_neighbors)
+    variant = UmapVariant(name="umap-on-graph", method="umap", input="graph")
+    return project_graph(knn.idx, knn.sim, variant, spec.seed, spec.graph.threads)
 
 
 def _raw_graph(result: DatasetResult, spec: DatasetSpec) -> np.ndarray:
@@ -229,3 +207,18 @@ def _value(text: str) -> Any:
         return json.loads(text)
     except ValueError:
         return text
+
+
+def format_table(result: dict) -> str:
+    """`evaluate`'s figures as an aligned text table (one row per variant and baseline)."""
+    k = result["k"]
+    cols = [f"recall@{k}", f"label@{k}", "label_chance", "trust"]
+    rows = [(name, figs) for name, figs in result["variants"].items()]
+    rows += [(f"baseline: {name}", figs) for name, figs in result.get("baselines", {}).items()]
+    width = max(len(r[0]) for r in rows) + 2
+    lines = [f"{result['dataset']} ({result['entities']} entities, label: {result['label'] or '-'})",
+             "".ljust(width) + "".join(c.rjust(14) for c in cols)]
+    for name, figs in rows:
+        lines.append(name.ljust(width) + "".join(
+            (f"{figs[c]:.3f}" if c in figs else "-").rjust(14) for c in cols))
+    return "\n".join(lines)

@@ -83,6 +83,12 @@ def group_by_entity(indptr, ent, n):
 
 
 @njit(cache=True)
+def _ctz(word):
+    """Index of the lowest set bit of a non-zero uint64 (a jitted wrapper, so py_func can call it)."""
+    return np.int64(trailing_zeros(word))
+
+
+@njit(cache=True)
 def _mode(entries, first, last):
     """How to read back a row with `entries` columns between first and last: _SCAN, _BITS or _LIST."""
     span = last - first + 1
@@ -139,7 +145,7 @@ def upper_structure(blocks, inv_ptr, spans, ent, row_nnz, col_nnz):
                     word = bits[w]
                     bits[w] = 0
                     while word:
-                        cols[w * 64 + np.int64(trailing_zeros(word))] += 1
+                        cols[w * 64 + _ctz(word)] += 1
                         count += 1
                         word &= word - _ONE
             else:
@@ -193,7 +199,7 @@ def _emit(mode, i, bottom, top, lo, acc, bits, touched, out_idx, out_val):
             word = bits[w]
             bits[w] = 0
             while word:
-                j = w * 64 + np.int64(trailing_zeros(word))
+                j = w * 64 + _ctz(word)
                 out_idx[p] = j
                 out_val[p] = acc[j]
                 acc[j] = 0

@@ -23,12 +23,13 @@ from .errors import SpecError
 from .executors import DaskExecutor, LocalExecutor, make_executor
 from .load import LoadStats, load_dataset
 from .progress import Reporter
+from .project import GraphInput
 from .spec import DatasetSpec, spec_params
 from .tables import Collections, DatasetResult, Entities
 
 # Bump a stage's number when its code changes what it computes: its cached artifacts (and every
 # downstream one, through the upstream keys) are then recomputed.
-CODE_VERSION = {"load": 1, "cooccur": 1, "graph": 1, "project": 2}
+CODE_VERSION = {"load": 1, "cooccur": 1, "graph": 1, "project": 3}
 
 
 @dataclass
@@ -93,7 +94,8 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
     with rep.stage(f"{tag}: {names}") as tick:
         if missing:
             tick.computing()
-            for v, computed in zip(missing, executor.project_all(g.coords, missing, spec.seed, spec.graph.threads)):
+            for v, computed in zip(missing, executor.project_all(GraphInput(g.coords, g.knn_idx, g.knn_sim), missing,
+                                                                   spec.seed, spec.graph.threads)):
                 store.misses.append("project")
                 store.put("project", keys[v.name], computed, _save_xy)
         layouts: dict[str, np.ndarray] = {}

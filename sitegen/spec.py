@@ -133,15 +133,22 @@ class GraphSpec(_Strict):
 class UmapVariant(_Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     method: Literal["umap"]
+    # "embedding": from the intermediate PyMDE embedding (the documented process); "graph": straight
+    # from the association kNN graph (graph.n_neighbors; n_neighbors is then unused).
+    input: Literal["embedding", "graph"] = "embedding"
     n_neighbors: int = Field(default=200, ge=2, le=1000)
     min_dist: float = Field(default=0.05, ge=0.0, le=1.0)
-    n_epochs: int | None = Field(default=None, ge=10, le=10_000)
+    # UMAP's own default is 500 epochs below 10k points: measured on MovieLens, 200 gave the same
+    # label agreement (0.579 vs 0.584) in a tenth of the time.
+    n_epochs: int = Field(default=200, ge=10, le=10_000)
     pack_islands: bool = True  # pull far-off disconnected islands in next to the main body
 
 
 class TsneVariant(_Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     method: Literal["tsne"]
+    # "graph": affinities from the association kNN graph instead of perplexity on the embedding.
+    input: Literal["embedding", "graph"] = "embedding"
     perplexity: float = Field(default=30.0, gt=1.0, le=500.0)
     n_iter: int = Field(default=500, ge=50, le=10_000)
     pack_islands: bool = True

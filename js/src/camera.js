@@ -1,5 +1,7 @@
 // Pan / zoom: pure view maths plus the pointer, wheel, touch and keyboard bindings.
-// A view is {x, y, k}: the data point at the canvas centre and the zoom (k = 1 fits [-1, 1]^2).
+// A view is {x, y, k}: the data point at the canvas centre and the zoom (k = 1 fits [-1, 1]^2 edge to
+// edge). A view with `fit: true` means "fitted to the layout" and is re-fitted when the canvas resizes
+// (main.js resolves it with fitView); any pan or zoom derives a plain view from it.
 
 export const K_MIN = 0.5, K_MAX = 4000;
 const clampK = (k) => Math.min(K_MAX, Math.max(K_MIN, k));
@@ -32,6 +34,20 @@ export function zoomAbout(view, f, w, h, sx, sy) {
   return { x: px - (px - view.x) * r, y: py - (py - view.y) * r, k };
 }
 
+/**
+ * The view that fits `bounds` {x0, y0, x1, y1} (data units) into a w x h canvas with `margin` of
+ * the canvas left free on each side, aspect ratio kept. Degenerate bounds (one point, a line) get a
+ * minimum extent so the zoom stays finite.
+ */
+export function fitView(bounds, w, h, margin = 0.06) {
+  const { x0, y0, x1, y1 } = bounds;
+  const span = Math.max(x1 - x0, y1 - y0, 1e-3);
+  const bw = Math.max(x1 - x0, span * 0.02), bh = Math.max(y1 - y0, span * 0.02);
+  const free = Math.max(0.1, 1 - 2 * margin);
+  const s = Math.min((free * w) / bw, (free * h) / bh); // px per data unit
+  return { x: (x0 + x1) / 2, y: (y0 + y1) / 2, k: clampK((2 * s) / Math.min(w, h)) };
+}
+
 /** Pan by a screen-space delta (dx, dy) in CSS px. */
 export function panBy(view, w, h, dx, dy) {
   const s = scaleOf(view, w, h);
@@ -50,7 +66,8 @@ export function lerpView(a, b, t) {
 
 /**
  * Bind input to `el`. opts: getView(), setView(view), size() -> [w, h], onTap(sx, sy),
- * onHover(sx, sy) / onLeave(), reducedMotion() -> bool. Returns {flyTo(view), stop()}.
+ * onHover(sx, sy) / onLeave(), reducedMotion() -> bool, home() -> the fitted view (key 0).
+ * Returns {flyTo(view), stop()}.
  */
 export function bindCamera(el, opts) {
   const { getView, setView, size } = opts;
@@ -151,7 +168,7 @@ export function bindCamera(el, opts) {
       '-': () => zoomAbout(v, 1 / 1.6, w, h, w / 2, h / 2), _: () => zoomAbout(v, 1 / 1.6, w, h, w / 2, h / 2),
       ArrowLeft: () => panBy(v, w, h, step, 0), ArrowRight: () => panBy(v, w, h, -step, 0),
       ArrowUp: () => panBy(v, w, h, 0, step), ArrowDown: () => panBy(v, w, h, 0, -step),
-      0: () => ({ x: 0, y: 0, k: 1 }),
+      0: () => (opts.home ? opts.home() : { x: 0, y: 0, k: 1 }),
     };
     const fn = map[e.key];
     if (!fn) return;

@@ -3,8 +3,9 @@
 //
 // Columns are the decoded meta fields: category {categories, codes: Uint16Array},
 // tags {categories, indptr: Uint32Array, codes: Uint16Array}, number {values: Float32Array}.
-// Filters: {field: {values: [category names]}} (passes if it has any of them; an empty list means
-// "no filter") or {field: {min, max}} (inclusive; missing values fail an active range).
+// Filters: {field: {values: [category names]}} (passes if it has any of them; an empty list passes
+// nothing: every category switched off in the legend) or {field: {min, max}} (inclusive; missing
+// values fail an active range). No entry for a field means no filter on it.
 
 export const HIST_BINS = 24;
 const MISSING = 0xffff;
@@ -12,7 +13,7 @@ const MISSING = 0xffff;
 /** True when filter `f` restricts anything. */
 export function isActive(f) {
   if (!f) return false;
-  if (f.values) return f.values.length > 0;
+  if (f.values) return Array.isArray(f.values);
   return f.min != null || f.max != null;
 }
 
@@ -86,12 +87,22 @@ export function evaluate(columns, fields, filters, n) {
   return { pass, visible, facets };
 }
 
-/** Legend toggle: flip one category of a set filter (no filter = all selected). */
+/** Legend toggle: flip one category of a set filter (no filter = all selected; none left = nothing). */
 export function toggleCategory(filters, name, categories, cat) {
-  const cur = filters[name]?.values?.length ? filters[name].values : categories;
-  const next = cur.includes(cat) ? cur.filter((c) => c !== cat) : [...cur, cat];
+  return toggleCategories(filters, name, categories, [cat]);
+}
+
+/**
+ * Flip a group of categories together (the legend's "Other" entry): when all of them are on they
+ * all go off, otherwise they all come on. All categories on is no filter; none on is an empty list,
+ * which passes nothing.
+ */
+export function toggleCategories(filters, name, categories, group) {
+  const cur = new Set(Array.isArray(filters[name]?.values) ? filters[name].values : categories);
+  const allOn = group.every((c) => cur.has(c));
+  for (const c of group) { if (allOn) cur.delete(c); else cur.add(c); }
   const out = { ...filters };
-  if (next.length === categories.length) delete out[name];
-  else out[name] = { values: categories.filter((c) => next.includes(c)) };
+  if (categories.every((c) => cur.has(c))) delete out[name];
+  else out[name] = { values: categories.filter((c) => cur.has(c)) };
   return out;
 }

@@ -1,5 +1,8 @@
 // Label overlay: names of the most popular entities in view, placed greedily without overlap;
 // zooming in brings more into view. DOM nodes are pooled and positioned with transforms.
+// The (comparatively costly) choice of which labels to show runs only when the camera settles
+// (update(..., true), called by main.js after the view stops changing) or after invalidate();
+// while the view moves, the labels already shown just follow their points.
 import { dataToScreen } from './camera.js';
 import { inRect } from './picking.js';
 
@@ -13,7 +16,7 @@ const CHAR_PX = 7;
 export function createLabels(layer, opts) {
   const pool = [];
   let placed = []; // [{i, el}]
-  let last = 0;
+  let dirty = true;
   let clusterEls = [];
 
   function layout(view, w, h) {
@@ -78,10 +81,11 @@ export function createLabels(layer, opts) {
   }
 
   return {
+    /** Choose labels again at the next update (filters or the layout changed). */
+    invalidate() { dirty = true; },
     update(view, w, h, force = false) {
-      const now = performance.now();
-      if (force || now - last > 150) {
-        last = now;
+      if (force || dirty) {
+        dirty = false;
         const labels = opts.getLabels();
         const chosen = layout(view, w, h);
         const keep = new Map(placed.map((p) => [p.i, p.el]));

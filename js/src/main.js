@@ -4,7 +4,7 @@ import './style.css';
 import { decodePoints, positions, numberColumn, categoryColumn } from './format.js';
 import { decodeMsgpack, typed, strs } from './msgpack.js';
 import { createStore, defaultState, parseHash, syncHash } from './store.js';
-import { bindCamera, screenToData, scaleOf } from './camera.js';
+import { bindCamera, screenToData, scaleOf, fitView } from './camera.js';
 import { createContext, createRenderer } from './renderer.js';
 import { buildGrid, nearest } from './picking.js';
 import { evaluate } from './filters.js';
@@ -90,13 +90,33 @@ async function start() {
   const gridOf = (v) => (gridCache[v] ||= buildGrid(xyOf(v), n));
   let variant = variantOf(store.get().variant);
   let xy = xyOf(variant);
+  // layout bounds: the file's per-column min/max, or a scan when they are missing
+  const boundsCache = {};
+  const boundsOf = (v) => (boundsCache[v] ||= (() => {
+    const c = table.columns[`xy:${v}`];
+    if (c && c.min?.length === 2 && [...c.min, ...c.max].every(Number.isFinite) && c.max[0] >= c.min[0] && c.max[1] >= c.min[1]) {
+      return { x0: c.min[0], y0: c.min[1], x1: c.max[0], y1: c.max[1] };
+    }
+    const p = xyOf(v);
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (let i = 0; i < p.length; i += 2) {
+      const x = p[i], y = p[i + 1];
+      if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
+    }
+    return x0 <= x1 ? { x0, y0, x1, y1 } : { x0: -1, y0: -1, x1: 1, y1: 1 };
+  })());
+  const size = () => [canvas.clientWidth || 1, canvas.clientHeight || 1];
+  // the fitted view for the current layout and canvas size (6 % margin each side)
+  const home = () => { const [w, hh] = size(); return { ...fitView(boundsOf(variant), w, hh, 0.06), fit: true }; };
+  // the store's view, with "fitted" resolved against the canvas as it is now
+  const viewNow = () => { const v = store.get().view; return v.fit ? home() : v; };
 
   const css = getComputedStyle(root);
   const renderer = createRenderer(canvas, gl, {
     n,
     background: css.getPropertyValue('--bg').trim() || '#111318',
     ring: css.getPropertyValue('--ring').trim() || '#ffffff',
-    getView: () => store.get().view,
+    getView: viewNow,
     onFrame: (view, w, hh) => labels?.update(view, w, hh),
   });
   const sizeName = Object.keys(table.columns).find((k) => table.columns[k].kind === 'size');
@@ -120,15 +140,15 @@ async function start() {
   requestAnimationFrame(loadRest); // runs right after the first frame's draw
 
   // ---- camera
-  const size = () => [canvas.clientWidth || 1, canvas.clientHeight || 1];
   let labels = null;
   let meta = null, neighbors = null, index = null, idOf = null;
   let hover = -1, selIdx = -1, hits = [], pass = null, listHits = null;
   const camera = bindCamera(canvas, {
-    getView: () => store.get().view,
+    getView: viewNow,
     setView: (view) => store.set({ view }),
     size,
     reducedMotion,
+    home,
     onHover: (sx, sy) => setHover(pick(sx, sy), sx, sy),
     onLeave: () => setHover(-1),
     onTap: (sx, sy) => select(pick(sx, sy), false),
@@ -137,7 +157,7 @@ async function start() {
 
   function pick(sx, sy) {
     const [w, hh] = size();
-    const view = store.get().view;
+    const view = viewNow();
     const [px, py] = screenToData(view, w, hh, sx, sy);
     const r = Math.max(6, base * 2 * Math.pow(Math.max(1, view.k), 0.35)) / scaleOf(view, w, hh);
     return nearest(gridOf(variant), px, py, r, pass && store.get().hide ? pass : null);
@@ -194,7 +214,7 @@ async function start() {
   function select(i, fly) {
     store.set({ sel: i >= 0 && meta ? meta.ids.get(i) : '' });
     if (i >= 0 && fly) {
-      const v = store.get().view;
+      const v = viewNow();
       camera.flyTo({ x: xy[2 * i], y: xy[2 * i + 1], k: Math.max(v.k, 6) });
     }
   }
@@ -225,22 +245,35 @@ async function start() {
   });
   syncHash(store, defaults);
   // layout changes (the bar wrapping, panels opening) resize the canvas without a window resize
-  if (self.ResizeObserver) new ResizeObserver(() => renderer.requestDraw()).observe(canvas);
-  else addEventListener('resize', () => renderer.requestDraw());
+  const onResize = () => { labels?.invalidate(); renderer.requestDraw(); };
+  if (self.ResizeObserver) new ResizeObserver(onResize).observe(canvas);
+  else addEventListener('resize', onResize);
   let settle = 0;
   store.subscribe((s, changed) => {
     if (!changed.has('view')) return;
     clearTimeout(settle);
-    settle = setTimeout(() => { const [w, hh] = size(); labels?.update(store.get().view, w, hh, true); }, 200);
+    settle = setTimeout(() => { const [w, hh] = size(); labels?.update(viewNow(), w, hh, true); }, 150);
   });
 
+  let morphEnd = 0;
   function switchVariant(v) {
     const next = variantOf(v);
     if (next === variant) return;
     const from = xy;
+    const before = viewNow();
     variant = next;
     xy = xyOf(variant);
-    renderer.setPositions(xy, reducedMotion() ? 0 : 900, from);
+    const ms = reducedMotion() ? 0 : 900;
+    renderer.setPositions(xy, ms, from);
+    // labels sit at the new positions; keep them out of the way while the points travel there
+    labels?.invalidate();
+    if (ms) {
+      labelLayer.style.visibility = 'hidden';
+      clearTimeout(morphEnd);
+      morphEnd = setTimeout(() => { labelLayer.style.visibility = ''; labels?.invalidate(); renderer.requestDraw(); }, ms + 50);
+    }
+    // a fitted view follows the new layout's bounds, moving with the points
+    if (store.get().view.fit && ms) { store.set({ view: before }, { fromUrl: true }); camera.flyTo(home(), ms); }
     if (variantSel) variantSel.value = variant;
     updateOverlay();
   }
@@ -249,10 +282,17 @@ async function start() {
     filterResult = evaluate(meta.fields, config.fields || [], s.filters, n);
     pass = Object.keys(s.filters).length ? filterResult.pass : null;
     countEl.textContent = `${fmt(filterResult.visible)} of ${fmt(n)} shown`;
+    emptyNote.hidden = filterResult.visible > 0;
+    labels?.invalidate();
     panel?.update(s, filterResult.facets);
     applyColorLegend();
     refreshState();
   }
+  // nothing passes the filters (e.g. every legend category switched off): say so, with a way back
+  const emptyNote = h('div.atlas-empty', { role: 'status', hidden: true },
+    h('p', { text: 'No points match the current filters.' }),
+    h('button', { type: 'button', text: 'Clear filters', onclick: () => store.set({ filters: {} }) }));
+  stage.append(emptyNote);
   let legendData = null;
   function applyColor() {
     const s = store.get();
@@ -269,7 +309,7 @@ async function start() {
   function applyColorLegend() { panel?.setLegend(legendData, store.get()); }
   function applySelection() {
     const id = store.get().sel;
-    selIdx = id && idOf ? (id === meta.ids.get(Math.max(0, selIdx)) ? selIdx : idOf(id)) : -1;
+    selIdx = id && idOf ? (selIdx >= 0 && id === meta.ids.get(selIdx) ? selIdx : idOf(id)) : -1;
     refreshState();
     showDetail();
   }

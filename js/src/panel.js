@@ -1,7 +1,7 @@
 // The side panel: colour-by + legend, filters (multi-selects with counts, numeric ranges with a
 // histogram), the dim/hide toggle and "show my list". Reads and writes the store only.
 import { h, fmt } from './dom.js';
-import { HIST_BINS, isActive, toggleCategory } from './filters.js';
+import { HIST_BINS, isActive, toggleCategories } from './filters.js';
 import { ramp } from './palette.js';
 
 const MAX_OPTIONS = 40;
@@ -107,14 +107,24 @@ export function mountPanel(panel, { store, fields, columns, onList }) {
     }
     const name = state.color;
     const col = columns[name];
-    const on = state.filters[name]?.values;
+    const on = Array.isArray(state.filters[name]?.values) ? new Set(state.filters[name].values) : null;
+    const named = new Set(lg.entries.filter((e) => !e.other).map((e) => e.name));
+    const rest = col.categories.filter((c) => !named.has(c));
     for (const e of lg.entries) {
-      if (e.other) { legend.append(h('div.atlas-swatch-row', {}, h('span.atlas-swatch', { style: `background:${e.color}` }), ` Other (${fmt(e.count)})`)); continue; }
-      const pressed = !on || !on.length || on.includes(e.name);
+      const group = e.other ? rest : [e.name];
+      const pressed = !on || group.every((c) => on.has(c));
+      const label = e.other ? `Other (${fmt(e.count)})` : `${e.name} (${fmt(e.count)})`;
       legend.append(h('button.atlas-swatch-row', {
         type: 'button', 'aria-pressed': pressed ? 'true' : 'false',
-        onclick: () => store.set({ filters: toggleCategory(store.get().filters, name, col.categories, e.name) }),
-      }, h('span.atlas-swatch', { style: `background:${e.color}` }), ` ${e.name} (${fmt(e.count)})`));
+        title: pressed ? 'Click to hide this category' : 'Click to show this category',
+        onclick: () => store.set({ filters: toggleCategories(store.get().filters, name, col.categories, group) }),
+      }, h('span.atlas-swatch', { style: `background:${e.color}` }), ` ${label}`));
+    }
+    if (on) {
+      legend.append(h('button.atlas-legend-reset', {
+        type: 'button', text: on.size ? 'Show all categories' : 'All categories are off: show all',
+        onclick: () => { const next = { ...store.get().filters }; delete next[name]; store.set({ filters: next }); },
+      }));
     }
   }
 

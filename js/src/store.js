@@ -1,7 +1,8 @@
 // The single state object, its subscribers, and the URL-hash round trip.
 //
 // State (everything a shared link reproduces):
-//   view     {x, y, k}   centre in data coordinates ([-1, 1]) and zoom (1 = fit)
+//   view     {x, y, k}   centre in data coordinates ([-1, 1]) and zoom (1 = [-1, 1]^2 edge to edge),
+//            or {fit: true, ...}: fitted to the layout's bounds (the default; not written to the URL)
 //   sel      entity id (string) or ''      -- ids, not indices, so links survive rebuilds
 //   q        search query
 //   filters  {field: {values: [category...]} | {min, max}}
@@ -14,7 +15,7 @@ export const LIST_URL_MAX = 600;
 
 export function defaultState(config = {}) {
   return {
-    view: { x: 0, y: 0, k: 1 },
+    view: { x: 0, y: 0, k: 1, fit: true },
     sel: '',
     q: '',
     filters: {},
@@ -45,7 +46,7 @@ function splitEsc(s) {
 export function formatHash(state, defaults = defaultState()) {
   const p = new URLSearchParams();
   const v = state.view;
-  if (v && (v.x !== 0 || v.y !== 0 || v.k !== 1)) p.set('v', `${r4(v.x)},${r4(v.y)},${r4(v.k)}`);
+  if (v && !v.fit) p.set('v', `${r4(v.x)},${r4(v.y)},${r4(v.k)}`);
   if (state.sel) p.set('sel', state.sel);
   if (state.q) p.set('q', state.q);
   for (const name of Object.keys(state.filters || {}).sort()) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluate, filterMask, toggleCategory, binOf, HIST_BINS } from '../src/filters.js';
+import { evaluate, filterMask, toggleCategory, toggleCategories, binOf, HIST_BINS } from '../src/filters.js';
 
 // 6 entities: kind category, tags, year number (one missing)
 const columns = {
@@ -36,8 +36,11 @@ test('filters combine with AND; facets count under the other filters', () => {
   assert.equal(r.facets.year.reduce((a, b) => a + b, 0), 1);
 });
 
-test('empty value list is no filter', () => {
-  assert.equal(evaluate(columns, fields, { kind: { values: [] } }, 6).visible, 6);
+test('empty value list passes nothing; no entry is no filter', () => {
+  const r = evaluate(columns, fields, { kind: { values: [] } }, 6);
+  assert.equal(r.visible, 0);
+  assert.deepEqual([...r.facets.kind], [2, 2, 1]); // its own options still show their counts
+  assert.equal(evaluate(columns, fields, {}, 6).visible, 6);
 });
 
 test('legend toggle flips one category', () => {
@@ -45,6 +48,27 @@ test('legend toggle flips one category', () => {
   assert.deepEqual(f, { kind: { values: ['a', 'c'] } });
   f = toggleCategory(f, 'kind', ['a', 'b', 'c'], 'b');
   assert.deepEqual(f, {});
+});
+
+test('legend: switching off the last category shows nothing, switching one back shows it', () => {
+  let f = {};
+  for (const c of ['a', 'b', 'c']) f = toggleCategory(f, 'kind', ['a', 'b', 'c'], c);
+  assert.deepEqual(f, { kind: { values: [] } });
+  assert.equal(evaluate(columns, fields, f, 6).visible, 0);
+  f = toggleCategory(f, 'kind', ['a', 'b', 'c'], 'c');
+  assert.deepEqual(f, { kind: { values: ['c'] } });
+  assert.equal(evaluate(columns, fields, f, 6).visible, 1);
+});
+
+test('legend: the Other group toggles as one', () => {
+  const cats = ['a', 'b', 'c', 'd'];
+  let f = toggleCategories({}, 'kind', cats, ['c', 'd']);
+  assert.deepEqual(f, { kind: { values: ['a', 'b'] } });
+  f = toggleCategories(f, 'kind', cats, ['a']);
+  f = toggleCategories(f, 'kind', cats, ['b']);
+  assert.deepEqual(f, { kind: { values: [] } });
+  f = toggleCategories({ kind: { values: ['a', 'c'] } }, 'kind', cats, ['c', 'd']); // partly on: all on
+  assert.deepEqual(f, { kind: { values: ['a', 'c', 'd'] } });
 });
 
 test('histogram bins', () => {

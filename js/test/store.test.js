@@ -21,7 +21,7 @@ test('full state round trip through the hash', () => {
 
 test('garbage in the hash falls back to defaults', () => {
   const s = parseHash('#v=a,b&r.year=x~2000&zz=1', defaults);
-  assert.deepEqual(s.view, { x: 0, y: 0, k: 1 });
+  assert.deepEqual(s.view, { x: 0, y: 0, k: 1, fit: true });
   assert.deepEqual(s.filters.year, { max: 2000 });
 });
 
@@ -38,4 +38,11 @@ test('store notifies with the changed keys only', () => {
   st.set({ q: 'a' });
   st.set({ q: 'b', sel: 'x' });
   assert.deepEqual(seen, [['q'], ['q', 'sel']]);
+});
+
+test('the fitted view is the default and stays out of the URL; any explicit view is written', () => {
+  assert.equal(formatHash({ ...defaults, view: { x: 0.3, y: 0.1, k: 0.9, fit: true } }, defaults), '');
+  assert.equal(formatHash({ ...defaults, view: { x: 0, y: 0, k: 1 } }, defaults), 'v=0%2C0%2C1');
+  assert.deepEqual(parseHash('#v=0,0,1', defaults).view, { x: 0, y: 0, k: 1 });
+  assert.equal(parseHash('#sel=a', defaults).view.fit, true);
 });
