@@ -118,7 +118,9 @@ class CooccurSpec(_Strict):
 class GraphSpec(_Strict):
     """Similarity -> distance transform, kNN graph and the intermediate PyMDE embedding."""
 
-    transform: Literal["inv_log", "jaccard", "cosine", "ppmi"] = "inv_log"
+    # cosine by measurement (benchmarks/QUALITY.md): inv_log keeps raw counts, so popular entities
+    # are everyone's nearest neighbours.
+    transform: Literal["inv_log", "jaccard", "cosine", "ppmi"] = "cosine"
     n_neighbors: int = Field(default=15, ge=2, le=200)
     embedding_dim: int = Field(default=4, ge=2, le=16)
     init: Literal["random", "quadratic"] = "random"

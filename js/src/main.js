@@ -40,9 +40,18 @@ const labelLayer = h('div.atlas-labels', { 'aria-hidden': 'true' });
 const stage = h('div.atlas-stage', {}, canvas, labelLayer);
 const countEl = h('span.atlas-count', { 'aria-live': 'polite' });
 root.replaceChildren(bar, h('div.atlas-main', {}, side, stage, detail));
-menuBtn.addEventListener('click', () => {
-  const open = root.classList.toggle('atlas-drawer-open');
+const setDrawer = (open) => {
+  root.classList.toggle('atlas-drawer-open', open);
   menuBtn.setAttribute('aria-expanded', String(open));
+};
+menuBtn.addEventListener('click', () => {
+  const open = !root.classList.contains('atlas-drawer-open');
+  setDrawer(open);
+  if (open) side.querySelector('select, input, button, textarea')?.focus({ preventScroll: true });
+});
+// Escape closes the drawer and gives focus back to its button
+side.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && root.classList.contains('atlas-drawer-open')) { setDrawer(false); menuBtn.focus(); }
 });
 
 // ---- data loading starts at once; meta and neighbours are processed after the first frame

@@ -29,8 +29,8 @@ export function mountPanel(panel, { store, fields, columns, onList }) {
     h('section', {}, h('h2', { text: 'Filters' }), h('label.atlas-row', {}, hide, ' Hide filtered-out points'), filterBox, clear),
     h('section', {}, h('h2', { text: 'Show my list' }), listText, listFile,
       h('div.atlas-row', {},
-        h('button', { type: 'button', text: 'Show', onclick: () => onList(listText.value, {}) }),
-        h('button', { type: 'button', text: 'Clear', onclick: () => { listText.value = ''; onList('', {}); } })),
+        h('button', { type: 'button', text: 'Show', 'aria-label': 'Show my list on the map', onclick: () => onList(listText.value, {}) }),
+        h('button', { type: 'button', text: 'Clear', 'aria-label': 'Clear my list', onclick: () => { listText.value = ''; onList('', {}); } })),
       listOut),
   );
 

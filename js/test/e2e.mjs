@@ -52,16 +52,64 @@ function decodePNG(buf) {
   }
   return { width, height, bpp, px };
 }
-/** Count pixels differing from the top-left pixel's colour (the background) in a decoded image. */
+/** The background: the most common colour of a decoded image (a screenshot's edge row can be a border). */
+function bgOf(img) {
+  if (img.bg) return img.bg;
+  const { width, height, bpp, px } = img;
+  const seen = new Map();
+  for (let y = 0; y < height; y += 3) for (let x = 0; x < width; x += 3) {
+    const i = (y * width + x) * bpp, key = (px[i] << 16) | (px[i + 1] << 8) | px[i + 2];
+    seen.set(key, (seen.get(key) || 0) + 1);
+  }
+  const key = [...seen].sort((a, b) => b[1] - a[1])[0][0];
+  return (img.bg = [key >> 16, (key >> 8) & 255, key & 255]);
+}
+/** Count pixels differing from the background colour in a decoded image. */
 function nonBackground(img) {
   const { width, height, bpp, px } = img;
-  const bg = [px[0], px[1], px[2]];
+  const bg = bgOf(img);
   let k = 0;
   for (let i = 0; i < width * height; i++) {
     if (Math.abs(px[i * bpp] - bg[0]) + Math.abs(px[i * bpp + 1] - bg[1]) + Math.abs(px[i * bpp + 2] - bg[2]) > 24) k++;
   }
   return k;
 }
+
+/** Non-background pixels inside a rectangle (x0, y0, x1, y1 in image pixels) of a decoded image. */
+function nonBackgroundIn(img, x0, y0, x1, y1) {
+  const { width, bpp, px } = img;
+  const bg = bgOf(img);
+  let k = 0;
+  for (let y = Math.max(0, y0 | 0); y < Math.min(img.height, y1); y++) {
+    for (let x = Math.max(0, x0 | 0); x < Math.min(width, x1); x++) {
+      const i = (y * width + x) * bpp;
+      if (Math.abs(px[i] - bg[0]) + Math.abs(px[i + 1] - bg[1]) + Math.abs(px[i + 2] - bg[2]) > 24) k++;
+    }
+  }
+  return k;
+}
+/** Pixels whose colour reads as the tiny site's "west" (sky blue) vs "east" (orange) category. */
+function blueOrange(img, x0, x1) {
+  const { width, height, bpp, px } = img;
+  let blue = 0, orange = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = Math.max(0, x0 | 0); x < Math.min(width, x1); x++) {
+      const i = (y * width + x) * bpp, r = px[i], g = px[i + 1], b = px[i + 2];
+      if (b > r + 40 && b > 90) blue++;
+      else if (r > b + 60 && r > 120) orange++;
+    }
+  }
+  return { blue, orange };
+}
+/** Summed distance from the background colour over the image (how much ink the points put down). */
+function ink(img) {
+  const { width, height, bpp, px } = img;
+  const bg = bgOf(img);
+  let t = 0;
+  for (let i = 0; i < width * height; i++) t += Math.abs(px[i * bpp] - bg[0]) + Math.abs(px[i * bpp + 1] - bg[1]) + Math.abs(px[i * bpp + 2] - bg[2]);
+  return t;
+}
+const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const results = [];
 async function check(name, fn) {
@@ -74,8 +122,7 @@ const server = await serve(siteDir);
 const base = `http://127.0.0.1:${server.address().port}/${dataset}/index.html`;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+  args: [...CHROME_ARGS, '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
 });
 const errors = [];
 let dialogs = 0;
@@ -87,7 +134,7 @@ try {
   page.on('dialog', (d) => { dialogs++; d.dismiss(); });
   const ready = () => page.waitForFunction(() => window.__atlasReady === true && window.__firstFrame > 0, null, { timeout: 30000 });
   const hideOverlays = () => page.addStyleTag({ content: '.atlas-labels,.atlas-tip{visibility:hidden!important}' });
-  const canvasShot = async () => decodePNG(await page.locator('canvas').screenshot());
+  const canvasShot = async () => { const png = await page.locator('canvas').screenshot(); if (process.env.E2E_SHOTS) fs.writeFileSync(`${process.env.E2E_SHOTS}/${Date.now()}.png`, png); return decodePNG(png); };
   const box = async () => page.locator('canvas').boundingBox();
   const idle = (ms = 400) => page.waitForTimeout(ms);
 
@@ -100,6 +147,21 @@ try {
     const img = await canvasShot();
     const k = nonBackground(img);
     assert(k > 200, `only ${k} non-background pixels`);
+  });
+
+  await check('the initial view fits every point inside the canvas with a margin', async () => {
+    // the tiny layout has points pinned at (-1, -1) and (1, 1): the fitted view puts them ~6 % in
+    const img = await canvasShot();
+    const { width: w, height: hh } = img;
+    const m = Math.round(0.03 * Math.min(w, hh));
+    // (the outermost 2 px rows and columns can hold the neighbouring border in a screenshot)
+    const edge = nonBackgroundIn(img, 2, 2, w - 2, m) + nonBackgroundIn(img, 2, hh - m, w - 2, hh - 2)
+      + nonBackgroundIn(img, 2, 2, m, hh - 2) + nonBackgroundIn(img, w - m, 2, w - 2, hh - 2);
+    assert(edge === 0, `${edge} point pixels within ${m} px of the canvas edge`);
+    const near = Math.round(0.1 * hh);
+    const top = nonBackgroundIn(img, 0, 0, w, near), bottom = nonBackgroundIn(img, 0, hh - near, w, hh);
+    assert(top > 0 && bottom > 0, `fit is not tight: top band ${top}, bottom band ${bottom}`);
+    assert(!(await page.evaluate(() => location.hash)).includes('v='), 'the fitted view was written to the URL');
   });
 
   await check('search box is named "Search"', async () => {
@@ -199,11 +261,202 @@ try {
     await page.waitForFunction(() => document.querySelector('.atlas-detail h2')?.textContent === 'Émile Zola', null, { timeout: 5000 });
   });
 
+  await check('key 0 flies back to the fitted view', async () => {
+    await page.goto(base);
+    await ready();
+    await page.locator('canvas').focus();
+    await page.keyboard.press('+');
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction(() => location.hash.includes('v='), null, { timeout: 3000 });
+    await page.keyboard.press('0');
+    await page.waitForFunction(() => !location.hash.includes('v='), null, { timeout: 3000 });
+  });
+
+  await check('switching off every legend category shows nothing, with a way back', async () => {
+    await page.goto(base);
+    await page.reload();
+    await ready();
+    const legend = page.locator('.atlas-legend button.atlas-swatch-row');
+    const k = await legend.count();
+    assert(k === 2, `${k} legend entries`);
+    await legend.nth(0).click();
+    await legend.nth(1).click();
+    await page.waitForFunction(() => document.querySelector('.atlas-count')?.textContent.startsWith('0 of'), null, { timeout: 3000 });
+    assert(await page.locator('.atlas-empty').isVisible(), 'no "nothing matches" note on the map');
+    await hideOverlays();
+    await page.getByRole('checkbox', { name: /Hide filtered-out/ }).check();
+    await idle(400);
+    await page.addStyleTag({ content: '.atlas-empty{visibility:hidden!important}' });
+    const shot = await canvasShot();
+    const left = nonBackgroundIn(shot, 2, 2, shot.width - 2, shot.height - 2);
+    assert(left === 0, `${left} point pixels drawn with every category off`);
+    await page.getByRole('button', { name: /show all/i }).click();  // the legend's reset
+    await page.waitForFunction(() => document.querySelector('.atlas-count')?.textContent.startsWith('400 of'), null, { timeout: 3000 });
+    assert(!(await page.locator('.atlas-empty').isVisible()), 'note still shown');
+  });
+
+  await check('"Show my list" highlights and counts the pasted names', async () => {
+    await page.goto(base);
+    await page.reload();
+    await ready();
+    await hideOverlays();
+    await idle();
+    const before = ink(await canvasShot());
+    await page.getByRole('textbox', { name: /My list/ }).fill('Emile Zola\nzola companion\nNo Such Entity Here');
+    await page.getByRole('button', { name: /show my list/i }).click();
+    await page.waitForFunction(() => /2 of 3 matched/.test(document.querySelector('.atlas-list-out')?.textContent || ''), null, { timeout: 5000 });
+    const out = await page.locator('.atlas-list-out').textContent();
+    assert(out.includes('No Such Entity Here'), `unmatched names not reported: ${out}`);
+    await idle(400);
+    const img = await canvasShot();
+    const after = ink(img);
+    assert(after < before * 0.75, `the rest is not dimmed (ink ${before} -> ${after})`);
+    // Émile Zola (0.2, -0.4) is drawn highlighted: larger, with a ring, full brightness
+    const { width: w, height: hh } = img;
+    const s = 0.88 * Math.min(w, hh) / 2;
+    const cx = Math.round(w / 2 + 0.2 * s), cy = Math.round(hh / 2 + 0.4 * s);
+    let bright = 0;
+    for (let y = cy - 8; y <= cy + 8; y++) for (let x = cx - 8; x <= cx + 8; x++) { const i = (y * w + x) * img.bpp; if (img.px[i] + img.px[i + 1] + img.px[i + 2] > 600) bright++; }
+    assert(bright > 3, `no highlight ring at Émile Zola (${cx}, ${cy})`);
+    assert((await page.evaluate(() => location.hash)).includes('list='), 'short list not in the URL');
+    await page.getByRole('button', { name: /clear my list/i }).click();
+    await page.waitForFunction(() => !location.hash.includes('list='), null, { timeout: 3000 });
+  });
+
+  await check('the layout switch animates the points into the other layout and updates the URL', async () => {
+    await page.goto(base);
+    await page.reload();
+    await ready();
+    await hideOverlays();
+    await idle();
+    const b = await box();
+    const right = Math.round(b.width * 0.68);
+    const before = blueOrange(await canvasShot(), right, b.width);
+    assert(before.orange > 50 && before.blue === 0, `umap: right side ${JSON.stringify(before)}`);
+    // count the frames drawn while the points travel
+    await page.evaluate(() => {
+      window.__frames = 0;
+      const tick = () => { window.__frames++; if (window.__frames < 1000) requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+      const c = document.querySelector('canvas'), gl = c.getContext('webgl2') || c.getContext('webgl');
+      const draw = gl.drawArrays.bind(gl);
+      window.__draws = 0;
+      gl.drawArrays = (...a) => { window.__draws++; return draw(...a); };
+    });
+    await page.getByRole('combobox', { name: 'Layout' }).selectOption('tsne');
+    await page.waitForFunction(() => location.hash.includes('var=tsne'), null, { timeout: 3000 });
+    await idle(1600);
+    const draws = await page.evaluate(() => window.__draws);
+    assert(draws >= 6, `only ${draws} draw calls during the switch: not animated`);
+    const after = blueOrange(await canvasShot(), right, b.width);
+    // t-SNE is the mirror image in the tiny site: the west (blue) points are now on the right
+    assert(after.blue > 50 && after.blue > after.orange, `t-SNE: right side ${JSON.stringify(after)}`);
+    await page.goBack();
+    await page.waitForFunction(() => !location.hash.includes('var='), null, { timeout: 3000 });
+  });
+
+  await check('a touch pinch zooms the map', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 400, height: 700 }, hasTouch: true, isMobile: true });
+    const tp = await ctx.newPage();
+    tp.on('pageerror', (e) => errors.push(String(e)));
+    try {
+      await tp.goto(base);
+      await tp.waitForFunction(() => window.__atlasReady === true && window.__firstFrame > 0, null, { timeout: 30000 });
+      const b = await tp.locator('canvas').boundingBox();
+      const cx = b.x + b.width / 2, cy = b.y + b.height / 2;
+      const cdp = await ctx.newCDPSession(tp);
+      const touch = (type, d) => cdp.send('Input.dispatchTouchEvent', {
+        type, touchPoints: type === 'touchEnd' ? [] : [{ x: cx - d, y: cy, id: 1 }, { x: cx + d, y: cy, id: 2 }],
+      });
+      await touch('touchStart', 30);
+      for (let d = 40; d <= 120; d += 10) { await touch('touchMove', d); await tp.waitForTimeout(16); }
+      await touch('touchEnd', 0);
+      await tp.waitForFunction(() => location.hash.includes('v='), null, { timeout: 3000 });
+      const k = await tp.evaluate(() => +new URLSearchParams(location.hash.slice(1)).get('v').split(',')[2]);
+      const fit = 0.88 * 400 / 400; // width-limited fit of [-1, 1]^2 on a 400 px wide canvas
+      assert(k > fit * 2.5, `zoom after a 4x pinch is ${k} (fit ${fit})`);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  await check('every control has an accessible name, Tab reaches it, and focus is visible', async () => {
+    await page.goto(base);
+    await page.reload();
+    await ready();
+    // open the closed <details> so their controls count too
+    await page.evaluate(() => document.querySelectorAll('.atlas-field').forEach((d) => { d.open = true; }));
+    const report = await page.evaluate(() => {
+      const sel = 'button, input, select, textarea, a[href], summary, [tabindex]:not([tabindex="-1"])';
+      const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'; };
+      const nameOf = (el) => {
+        const t = (x) => (x || '').replace(/\s+/g, ' ').trim();
+        if (t(el.getAttribute('aria-label'))) return t(el.getAttribute('aria-label'));
+        const by = el.getAttribute('aria-labelledby');
+        if (by) return t(by.split(' ').map((id) => document.getElementById(id)?.textContent).join(' '));
+        if (el.labels?.length) return t([...el.labels].map((l) => l.textContent).join(' '));
+        if (['BUTTON', 'A', 'SUMMARY'].includes(el.tagName)) return t(el.textContent) || t(el.title);
+        return t(el.title);
+      };
+      const els = [...document.querySelectorAll('#atlas ' + sel.split(', ').join(', #atlas '))].filter((el) => !el.disabled && visible(el));
+      els.forEach((el, k) => { el.dataset.e2e = String(k); });
+      return els.map((el) => ({ k: el.dataset.e2e, tag: el.tagName, name: nameOf(el) }));
+    });
+    const unnamed = report.filter((r) => !r.name);
+    assert(unnamed.length === 0, `no accessible name: ${JSON.stringify(unnamed)}`);
+    await page.evaluate(() => document.activeElement?.blur());
+    const reached = new Set();
+    const unringed = [];
+    for (let t = 0; t < report.length + 10; t++) {
+      await page.keyboard.press('Tab');
+      const f = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || !el.dataset.e2e) return null;
+        const cs = getComputedStyle(el);
+        return { k: el.dataset.e2e, ring: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2 };
+      });
+      if (!f) continue;
+      reached.add(f.k);
+      if (!f.ring) unringed.push(f.k);
+    }
+    const missed = report.filter((r) => !reached.has(r.k));
+    assert(missed.length === 0, `Tab never reaches: ${JSON.stringify(missed.slice(0, 8))}`);
+    assert(unringed.length === 0, `no visible focus ring on: ${JSON.stringify(report.filter((r) => unringed.includes(r.k)).slice(0, 8))}`);
+  });
+
   await check('no console errors', async () => {
     assert(errors.length === 0, errors.join(' | '));
   });
 } finally {
   await browser.close();
+}
+
+// a separate browser without WebGL: the sentence, the overview image, and a search that links to
+// the entity pages
+const noGL = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: [...CHROME_ARGS, '--disable-webgl', '--disable-3d-apis'] });
+try {
+  const page = await noGL.newPage({ viewport: { width: 1000, height: 700 } });
+  const errs = [];
+  page.on('pageerror', (e) => errs.push(String(e)));
+  await check('without WebGL: a message, the overview image and a search linking to entity pages', async () => {
+    await page.goto(base);
+    await page.waitForSelector('.atlas-nogl', { timeout: 15000 });
+    const msg = await page.locator('.atlas-nogl').textContent();
+    assert(/WebGL/.test(msg), `message: ${msg}`);
+    await page.waitForFunction(() => { const i = document.querySelector('img.atlas-overview'); return i && i.complete && i.naturalWidth > 0; }, null, { timeout: 10000 });
+    assert(await page.locator('canvas').count() === 0, 'a canvas is still on the page');
+    const input = page.getByRole('combobox', { name: 'Search' });
+    await input.fill('emile zola');
+    await page.waitForSelector('.atlas-results li a', { timeout: 10000 });
+    const href = await page.locator('.atlas-results li a').first().getAttribute('href');
+    assert(/\/e\/emile-zola[^/]*\.html$/.test(href), `first result links to ${href}`);
+    await input.press('Enter');
+    await page.waitForURL(/\/e\/emile-zola[^/]*\.html$/, { timeout: 10000 });
+    assert((await page.locator('h1').first().textContent()).includes('Émile Zola'), 'entity page has another title');
+    assert(errs.length === 0, errs.join(' | '));
+  });
+} finally {
+  await noGL.close();
   server.close();
 }
 const passed = results.filter((r) => r[1]).length;
