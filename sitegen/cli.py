@@ -98,17 +98,19 @@ def evaluate(
     spec: Annotated[Path, typer.Argument(help="Dataset spec file.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     baselines: Annotated[bool, typer.Option("--baselines/--no-baselines", help="Also score the baselines.")] = True,
+    override: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE spec override, e.g. graph.transform=inv_log; repeatable.")] = None,
     cache: CacheOpt = Path(".atlasgen-cache"),
 ) -> None:
     """Score every variant of SPEC (neighbour recall, label agreement, trustworthiness) and the baselines."""
     import json
 
     from .cache import ArtifactStore
-    from .evaluate import evaluate as run, format_table
+    from .evaluate import evaluate as run, format_table, parse_grid, with_overrides
     from .spec import load_spec
 
     try:
-        result = run(load_spec(spec), ArtifactStore(cache), baselines=baselines)
+        sets = {k: v[0] for k, v in parse_grid(override or []).items()}
+        result = run(with_overrides(load_spec(spec), sets), ArtifactStore(cache), baselines=baselines)
     except AtlasgenError as e:
         _fail(e)
     typer.echo(json.dumps(result, indent=2) if as_json else format_table(result))

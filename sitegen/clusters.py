@@ -108,7 +108,11 @@ def _terms(themed: dict[str, np.ndarray], member: np.ndarray) -> list[str]:
     scored = []
     for name, col in themed.items():
         for value, score in over_represented(col, member):
-            # A bare number ("36") says nothing on a map: name its field ("department 36").
-            scored.append((score, f"{name} {value}" if value.isdigit() else value))
+            scored.append((score, name, value))
     scored.sort(key=lambda t: -t[0])
-    return [t for _, t in scored[:MAX_TERMS]]
+    out, named = [], set()
+    for _, name, value in scored[:MAX_TERMS]:
+        # A bare number ("36") says nothing on a map: name its field once ("department 36 · 9").
+        out.append(f"{name} {value}" if value.isdigit() and name not in named else value)
+        named.add(name)
+    return out

@@ -171,6 +171,8 @@ def sweep(spec: DatasetSpec, grid: dict[str, list], store: ArtifactStore, report
 
 def with_overrides(spec: DatasetSpec, params: dict[str, Any]) -> DatasetSpec:
     """A copy of `spec` with dotted keys set, validated like a spec file."""
+    if not params:
+        return spec
     raw = spec.model_dump(mode="json", by_alias=True, exclude={"spec_path"}, exclude_none=True)
     for dotted, value in params.items():
         parts = dotted.split(".")

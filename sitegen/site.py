@@ -250,20 +250,51 @@ def render_dataset(r: DatasetResult, common: dict, epoch: int | None) -> tuple[d
     return files, card, urls
 
 
+# Pipeline statistics in pipeline order, with what they mean (unknown keys follow, as they are).
+STAT_LABELS = [
+    ("rows", "Membership rows read"),
+    ("collections_read", "Collections read"),
+    ("subsampled_collections", "Collections subsampled (longer than filter.max_collection_size)"),
+    ("collections_kept", "Collections kept (2 or more kept members)"),
+    ("entities_read", "Entities read"),
+    ("entities_kept", "Entities kept (filter.min_entity_count)"),
+    ("entities_without_metadata", "Entities without a metadata row (labelled by id)"),
+    ("isolated_dropped", "Isolated entities dropped"),
+    ("entities_embedded", "Entities on the map"),
+    ("memberships_kept", "Memberships kept"),
+    ("pair_incidences", "Pair incidences (ordered pairs within collections)"),
+    ("cooccurrence_pairs", "Co-occurring entity pairs"),
+    ("knn_edges", "kNN graph edges"),
+    ("mde_iterations", "PyMDE iterations (stopped at convergence)"),
+    ("mde_distortion", "PyMDE final average distortion"),
+]
+STAGE_LABELS = {"load": "Load and filter", "cooccurrence": "Co-occurrence", "graph": "kNN graph + PyMDE",
+                "project": "Projection: {}"}
+
+
+def _fmt_stat(value) -> str:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return format_number(value)
+    return str(value)
+
+
 def about_context(r: DatasetResult, packed: Packed, epoch: int | None) -> dict:
     spec = r.spec
     n = len(r.entities)
     nnz = int(getattr(r.cooc, "nnz", 0))
-    counts = [("Entities kept", f"{n:,}"), ("Co-occurring pairs (graph edges)", f"{nnz // 2:,}"),
-              ("Layout variants", str(len(spec.variants)))]
-    timings = []
-    for key, value in sorted(_flatten(r.stats).items()):
-        text = format_number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
-        if re.search(r"(^|[._])(time|timing|timings|seconds|secs?)([._]|$)|_s$", key):
-            stage = re.sub(r"^timings?\.", "", key)
-            timings.append((stage, f"{float(value):.2f}" if isinstance(value, (int, float)) else text))
-        else:
-            counts.append((key.replace("_", " ").capitalize(), f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else text))
+    counts = [("Layout variants", str(len(spec.variants)))]
+    known = {k for k, _ in STAT_LABELS}
+    for key, label in STAT_LABELS:
+        if key in r.stats:
+            counts.append((label, _fmt_stat(r.stats[key])))
+    timings = [(STAGE_LABELS.get(k.split(":")[0], k).format(k.partition(":")[2]), f"{float(v):.2f}")
+               for k, v in r.stats.get("timings", {}).items()]
+    for key, value in sorted(_flatten({k: v for k, v in r.stats.items() if k not in known and k != "timings"}).items()):
+        counts.append((key.replace("_", " ").capitalize(), _fmt_stat(value)))
     metrics = sorted({k for q in r.quality.values() for k in q})
     quality = {"head": ["Variant", *metrics],
                "rows": [(v, *[format_number(q[k]) if isinstance(q.get(k), (int, float)) else str(q.get(k, ""))

@@ -53,8 +53,8 @@ def tiny_result(name: str = "tiny", n: int = 40, seed: int = 0, variants=("umap"
     cooc = (cooc + cooc.T).tocsr().astype(np.float32)
     layouts = {v: rng.uniform(-1, 1, (n, 2)).astype(np.float32) for v in variants}
     return DatasetResult(spec, ent, cooc, layouts,
-                         stats={"collections": 123, "entities_dropped": 7, "time_load_s": 0.25,
-                                "timings": {"graph": 1.5}, "note": XSS_IMG},
+                         stats={"collections_kept": 123, "entities_kept": n, "entities_read": n + 7,
+                                "timings": {"load": 0.25, "graph": 1.5, "project:umap": 2.0}, "note": XSS_IMG},
                          quality={"umap": {"recall@10": 0.51, "trust": 0.9}, "tsne": {}})
 
 

@@ -1,9 +1,14 @@
 """The built viewer in real headless Chromium, on a tiny site written by sitegen.site.write_site.
 
 Runs js/test/e2e.mjs (playwright-core driving Debian's /usr/bin/chromium on SwiftShader): the
-canvas shows points, hover tooltip, search + Enter selects and updates the URL, a filter clears
-its region's pixels and lowers the visible count, reload and back/forward restore state, no
-console errors, and an entity titled `<img src=x onerror=alert(1)>` renders as text.
+canvas shows points, the initial view fits them with a margin (and key 0 returns to it), hover
+tooltip, search + Enter selects and updates the URL, a filter clears its region's pixels and lowers
+the visible count, reload and back/forward restore state, switching off every legend category shows
+nothing with a way back, "Show my list" highlights and counts, the layout switch animates and
+updates the URL, a touch pinch zooms, every control is named and reachable by Tab with a visible
+focus ring, no console errors, an entity titled `<img src=x onerror=alert(1)>` renders as text, and
+a second browser without WebGL gets the message, the overview image and a search linking to entity
+pages.
 """
 
 from __future__ import annotations
