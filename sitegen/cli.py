@@ -47,6 +47,7 @@ def build(
     device: Annotated[Optional[str], typer.Option("--device", help="Override graph.device for PyMDE: cpu or cuda.")] = None,
     viewer: Annotated[Optional[Path], typer.Option("--viewer", help="Folder with the built viewer bundle (default: js/dist).")] = None,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run co-occurrence and projections on a Dask cluster: its scheduler address (tcp://host:8786), or 'local' for a local one. Needs pip install 'atlasgen[distributed]'.")] = None,
+    reproducible: Annotated[bool, typer.Option("--reproducible", help="Leave measured stage timings out of the site, so that even cold rebuilds are byte-identical (dates come from SOURCE_DATE_EPOCH, or are left out).")] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Build the atlases for SPECS and write the static site to --out."""
@@ -56,12 +57,12 @@ def build(
         _fail(AtlasgenError(f"--device: must be 'cpu' or 'cuda', got {device!r}"))
     try:
         results = run_build(_specs(specs), out, cache, force=force, device=device, quiet=quiet, viewer_dir=viewer,
-                            scheduler=scheduler)
+                            scheduler=scheduler, reproducible=reproducible)
     except AtlasgenError as e:
         _fail(e)
     if not quiet:
         for r in results:
-            t = r.stats["timings"]
+            t = r.stats.get("timings", {})
             typer.echo(f"{r.spec.name}: {len(r.entities)} entities, variants {', '.join(r.layouts)}; "
                        + ", ".join(f"{k} {v:.1f}s" for k, v in t.items()))
         typer.echo(f"site written to {out}/")

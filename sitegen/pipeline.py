@@ -125,10 +125,13 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
 
 
 def build(spec_paths: list[Path], out: Path, cache_dir: Path, *, force: bool = False, device: str | None = None,
-          quiet: bool = False, viewer_dir: Path | None = None, scheduler: str | None = None) -> list[DatasetResult]:
+          quiet: bool = False, viewer_dir: Path | None = None, scheduler: str | None = None,
+          reproducible: bool = False) -> list[DatasetResult]:
     """Build every spec, then write the site into `out` (swapped in only when complete).
 
     `scheduler`: a Dask scheduler address (or "local") to run the heavy stages on; None = here.
+    `reproducible`: leave the measured stage timings out of the site. They are the only values that
+    differ between two cold builds of the same specs (a warm cache reuses the recorded ones).
     """
     from .site import write_site
     from .spec import load_spec
@@ -145,6 +148,9 @@ def build(spec_paths: list[Path], out: Path, cache_dir: Path, *, force: bool = F
     try:
         with Reporter(quiet=quiet) as rep:
             results = [build_dataset(s, store, rep, executor) for s in specs]
+            if reproducible:
+                for r in results:
+                    r.stats.pop("timings", None)
             with rep.stage("site") as tick:
                 tick.computing()
                 write_site(results, out, viewer_dir=viewer_dir)
