@@ -26,7 +26,10 @@ import math
 
 import numpy as np
 from numba import njit, prange
-from numba.cpython.unsafe.numbers import trailing_zeros  # LLVM cttz; numba has no public name
+try:  # LLVM cttz; numba has no public name for it, so fall back to a portable version if it moves
+    from numba.cpython.unsafe.numbers import trailing_zeros
+except ImportError:  # pragma: no cover - depends on the numba version
+    trailing_zeros = None
 
 # How a row is read back from its dense accumulator, by density = entries / (largest - smallest column):
 # >= 1/_DENSE: scan the accumulator (branch-free, vectorised); >= 1/_SPARSE: scan a bitmap of the
@@ -82,10 +85,23 @@ def group_by_entity(indptr, ent, n):
     return inv_ptr, spans
 
 
-@njit(cache=True)
-def _ctz(word):
-    """Index of the lowest set bit of a non-zero uint64 (a jitted wrapper, so py_func can call it)."""
-    return np.int64(trailing_zeros(word))
+if trailing_zeros is not None:
+    @njit(cache=True)
+    def _ctz(word):
+        """Index of the lowest set bit of a non-zero uint64 (a jitted wrapper, so py_func can call it)."""
+        return np.int64(trailing_zeros(word))
+else:  # pragma: no cover
+    @njit(cache=True)
+    def _ctz(word):
+        """Index of the lowest set bit of a non-zero uint64 (binary search; portable)."""
+        n = np.int64(0)
+        w = np.uint64(word)
+        for shift in (32, 16, 8, 4, 2, 1):
+            mask = (np.uint64(1) << np.uint64(shift)) - np.uint64(1)
+            if w & mask == 0:
+                w = w >> np.uint64(shift)
+                n += shift
+        return n
 
 
 @njit(cache=True)
