@@ -46,7 +46,7 @@ def evaluate(spec: DatasetSpec, store: ArtifactStore, baselines: bool = True,
     """
     from .pipeline import build_dataset
 
-    result = build_dataset(spec, store, reporter)
+    result = build_dataset(spec, store, reporter, need_embedding=True)
     k = spec.evaluate.k
     sim = _association(result, spec)
     labels = _labels(result, spec)

@@ -1,4 +1,4 @@
-"""The only orchestrator: spec -> load -> cooccur -> graph -> project (per variant) -> site.
+"""The only orchestrator: spec -> load -> cooccur -> knn -> [embed] -> project (per variant) -> site.
 
 Each stage is a pure function of its upstream artifact and its own spec sub-model, cached by
 `ArtifactStore` under a key of exactly those. Stage timings recorded in `stats["timings"]` are the
@@ -29,7 +29,7 @@ from .tables import Collections, DatasetResult, Entities
 
 # Bump a stage's number when its code changes what it computes: its cached artifacts (and every
 # downstream one, through the upstream keys) are then recomputed.
-CODE_VERSION = {"load": 1, "cooccur": 1, "graph": 1, "project": 3}
+CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 1, "embed": 1, "project": 4}
 
 
 @dataclass
@@ -41,19 +41,26 @@ class Loaded:
 
 
 @dataclass
-class GraphArtifact:
+class KnnArtifact:
     kept: np.ndarray  # (n_kept,) int64: entity indices that survived (isolated ones dropped)
     knn_idx: np.ndarray  # (n_kept, k) int32 into the kept entities
     knn_sim: np.ndarray  # (n_kept, k) float32
-    coords: np.ndarray  # (n_kept, d) float32
-    info: dict  # iterations, distortion, edges, seconds, isolated
+    info: dict  # edges, isolated, seconds
+
+
+@dataclass
+class EmbedArtifact:
+    coords: np.ndarray  # (n_kept, d) float32: the intermediate PyMDE embedding
+    info: dict  # iterations, distortion, seconds
 
 
 def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | None = None,
-                  executor: LocalExecutor | DaskExecutor | None = None) -> DatasetResult:
+                  executor: LocalExecutor | DaskExecutor | None = None, need_embedding: bool = False) -> DatasetResult:
     """Run stages 1-4 for one spec, reusing cached artifacts. Returns what the site stage needs.
 
     `executor` decides where co-occurrence and projections run (default: this process).
+    The PyMDE embedding is computed when a variant projects it (`input = "embedding"`) or when
+    `need_embedding` asks for it (evaluation's trustworthiness); otherwise it is skipped.
     """
     rep = reporter or Reporter(quiet=True)
     executor = executor or LocalExecutor()
@@ -79,23 +86,31 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
                                     _save_cooc, _read_cooc)
     timings["cooccurrence"] = cooc_secs
 
-    graph_key = stage_key("graph", CODE_VERSION["graph"], {**spec_params(spec.graph), "seed": spec.seed},
-                          [cooc_key])
-    with rep.stage(f"{tag}: graph + PyMDE") as tick:
-        g = store.get("graph", graph_key, lambda: _timed_graph(spec, loaded, cooc, tick), _save_graph, _read_graph)
-    timings["graph"] = g.info["seconds"]
+    graph_params = spec_params(spec.graph)
+    knn_params = {k: graph_params[k] for k in ("transform", "n_neighbors")}
+    knn_key = stage_key("knn", CODE_VERSION["knn"], knn_params, [cooc_key])
+    with rep.stage(f"{tag}: association + kNN") as tick:
+        g = store.get("knn", knn_key, lambda: _timed_knn(spec, loaded, cooc, tick), _save_knn, _read_knn)
+    timings["knn"] = g.info["seconds"]
     if g.info["isolated"]:
         rep.log(f"{tag}: dropped {g.info['isolated']} isolated entities (no co-occurrence left after filtering)")
 
+    emb = None
+    embed_key = stage_key("embed", CODE_VERSION["embed"], {**graph_params, "seed": spec.seed}, [knn_key])
+    if need_embedding or any(v.input == "embedding" for v in spec.variants):
+        with rep.stage(f"{tag}: PyMDE embedding") as tick:
+            emb = store.get("embed", embed_key, lambda: _timed_embed(spec, g, tick), _save_embed, _read_embed)
+        timings["embed"] = emb.info["seconds"]
+
     keys = {v.name: stage_key("project", CODE_VERSION["project"], {**spec_params(v), "seed": spec.seed},
-                              [graph_key]) for v in spec.variants}
+                              [embed_key if v.input == "embedding" else knn_key]) for v in spec.variants}
     missing = [v for v in spec.variants if not store.has("project", keys[v.name])]
     names = ", ".join(f"{v.method} '{v.name}'" for v in spec.variants)
     with rep.stage(f"{tag}: {names}") as tick:
         if missing:
             tick.computing()
-            for v, computed in zip(missing, executor.project_all(GraphInput(g.coords, g.knn_idx, g.knn_sim), missing,
-                                                                   spec.seed, spec.graph.threads)):
+            source = GraphInput(None if emb is None else emb.coords, g.knn_idx, g.knn_sim)
+            for v, computed in zip(missing, executor.project_all(source, missing, spec.seed, spec.graph.threads)):
                 store.misses.append("project")
                 store.put("project", keys[v.name], computed, _save_xy)
         layouts: dict[str, np.ndarray] = {}
@@ -116,12 +131,11 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
         "cooccurrence_pairs": int(cooc.nnz // 2),
         "pair_incidences": int(loaded.collections.pair_count()),
         "knn_edges": g.info["edges"],
-        "mde_iterations": g.info["iterations"],
-        "mde_distortion": g.info["distortion"],
+        **({"mde_iterations": emb.info["iterations"], "mde_distortion": emb.info["distortion"]} if emb else {}),
         "timings": timings,
     }
     return DatasetResult(spec=spec, entities=entities, cooc=cooc_kept, layouts=layouts, stats=stats,
-                         embedding=g.coords)
+                         embedding=None if emb is None else emb.coords)
 
 
 def build(spec_paths: list[Path], out: Path, cache_dir: Path, *, force: bool = False, device: str | None = None,
@@ -175,7 +189,7 @@ def _timed_cooc(executor, coll: Collections, spec: DatasetSpec, tick) -> tuple[s
     return m, round(time.perf_counter() - t, 3)
 
 
-def _timed_graph(spec: DatasetSpec, loaded: Loaded, cooc: sp.csr_matrix, tick) -> GraphArtifact:
+def _timed_knn(spec: DatasetSpec, loaded: Loaded, cooc: sp.csr_matrix, tick) -> KnnArtifact:
     tick.computing()
     t = time.perf_counter()
     p = spec.graph
@@ -188,11 +202,18 @@ def _timed_graph(spec: DatasetSpec, loaded: Loaded, cooc: sp.csr_matrix, tick) -
         raise SpecError(f"{spec.spec_path.name}: graph.n_neighbors: must be < the number of entities "
                         f"({len(kept)}), got {p.n_neighbors}")
     knn = graph_stage.knn_graph(sim, p.n_neighbors)
-    emb = graph_stage.embed(knn, p, spec.seed, progress=tick)
-    info = {"iterations": emb.iterations, "distortion": round(emb.distortion, 6),
-            "edges": int(len(knn.edges()[0])), "isolated": int(len(lonely)),
+    info = {"edges": int(len(knn.edges()[0])), "isolated": int(len(lonely)),
             "seconds": round(time.perf_counter() - t, 3)}
-    return GraphArtifact(kept=kept.astype(np.int64), knn_idx=knn.idx, knn_sim=knn.sim, coords=emb.coords, info=info)
+    return KnnArtifact(kept=kept.astype(np.int64), knn_idx=knn.idx, knn_sim=knn.sim, info=info)
+
+
+def _timed_embed(spec: DatasetSpec, g: KnnArtifact, tick) -> EmbedArtifact:
+    tick.computing()
+    t = time.perf_counter()
+    emb = graph_stage.embed(graph_stage.KnnGraph(idx=g.knn_idx, sim=g.knn_sim), spec.graph, spec.seed, progress=tick)
+    info = {"iterations": emb.iterations, "distortion": round(emb.distortion, 6),
+            "seconds": round(time.perf_counter() - t, 3)}
+    return EmbedArtifact(coords=emb.coords, info=info)
 
 
 def _input_files(spec: DatasetSpec) -> list[Path]:
@@ -265,15 +286,24 @@ def _read_cooc(d: Path) -> tuple[sp.csr_matrix, float]:
     return sp.load_npz(d / "cooc.npz").tocsr(), json.loads((d / "seconds.json").read_text())
 
 
-def _save_graph(g: GraphArtifact, d: Path) -> None:
-    np.savez(d / "graph.npz", kept=g.kept, knn_idx=g.knn_idx, knn_sim=g.knn_sim, coords=g.coords)
+def _save_knn(g: KnnArtifact, d: Path) -> None:
+    np.savez(d / "knn.npz", kept=g.kept, knn_idx=g.knn_idx, knn_sim=g.knn_sim)
     (d / "info.json").write_text(json.dumps(g.info, sort_keys=True))
 
 
-def _read_graph(d: Path) -> GraphArtifact:
-    z = np.load(d / "graph.npz")
-    return GraphArtifact(kept=z["kept"], knn_idx=z["knn_idx"], knn_sim=z["knn_sim"], coords=z["coords"],
-                         info=json.loads((d / "info.json").read_text()))
+def _read_knn(d: Path) -> KnnArtifact:
+    z = np.load(d / "knn.npz")
+    return KnnArtifact(kept=z["kept"], knn_idx=z["knn_idx"], knn_sim=z["knn_sim"],
+                       info=json.loads((d / "info.json").read_text()))
+
+
+def _save_embed(e: EmbedArtifact, d: Path) -> None:
+    np.save(d / "coords.npy", e.coords)
+    (d / "info.json").write_text(json.dumps(e.info, sort_keys=True))
+
+
+def _read_embed(d: Path) -> EmbedArtifact:
+    return EmbedArtifact(coords=np.load(d / "coords.npy"), info=json.loads((d / "info.json").read_text()))
 
 
 def _save_xy(x: tuple[np.ndarray, float], d: Path) -> None:

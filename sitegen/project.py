@@ -20,10 +20,11 @@ from .spec import TsneVariant, UmapVariant
 class GraphInput:
     """What a projection may start from: the intermediate embedding and the association kNN graph.
 
-    coords: (n, d) float32; knn_idx: (n, k) int32 strongest first, -1 = none; knn_sim: (n, k) float32
+    coords: (n, d) float32, or None when no variant projects the embedding;
+    knn_idx: (n, k) int32 strongest first, -1 = none; knn_sim: (n, k) float32
     """
 
-    coords: np.ndarray
+    coords: np.ndarray | None
     knn_idx: np.ndarray
     knn_sim: np.ndarray
 
@@ -174,6 +175,8 @@ def project_graph(knn_idx: np.ndarray, knn_sim: np.ndarray, variant: UmapVariant
         xy = _umap_graph(knn_idx, knn_sim, variant, seed)
     else:
         xy = _tsne_graph(knn_idx, knn_sim, variant, seed, threads)
+    if variant.pack_islands:
+        xy = pack_islands(xy)
     return normalise(xy)
 
 

@@ -268,8 +268,8 @@ STAT_LABELS = [
     ("mde_iterations", "PyMDE iterations (stopped at convergence)"),
     ("mde_distortion", "PyMDE final average distortion"),
 ]
-STAGE_LABELS = {"load": "Load and filter", "cooccurrence": "Co-occurrence", "graph": "kNN graph + PyMDE",
-                "project": "Projection: {}"}
+STAGE_LABELS = {"load": "Load and filter", "cooccurrence": "Co-occurrence", "knn": "Association + kNN graph",
+                "embed": "PyMDE embedding", "project": "Projection: {}"}
 
 
 def _fmt_stat(value) -> str:

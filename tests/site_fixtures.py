@@ -54,7 +54,7 @@ def tiny_result(name: str = "tiny", n: int = 40, seed: int = 0, variants=("umap"
     layouts = {v: rng.uniform(-1, 1, (n, 2)).astype(np.float32) for v in variants}
     return DatasetResult(spec, ent, cooc, layouts,
                          stats={"collections_kept": 123, "entities_kept": n, "entities_read": n + 7,
-                                "timings": {"load": 0.25, "graph": 1.5, "project:umap": 2.0}, "note": XSS_IMG},
+                                "timings": {"load": 0.25, "knn": 1.5, "project:umap": 2.0}, "note": XSS_IMG},
                          quality={"umap": {"recall@10": 0.51, "trust": 0.9}, "tsne": {}})
 
 

@@ -37,7 +37,7 @@ def test_dask_cooccurrence_equals_local(weight):
     try:
         remote = ex.cooccurrence(coll, params)
         xy = ex.project_all(np.random.default_rng(0).normal(size=(120, 3)).astype(np.float32),
-                            [UmapVariant(name="u", method="umap", n_neighbors=15)], seed=1, threads=1)
+                            [UmapVariant(name="u", method="umap", input="embedding", n_neighbors=15)], seed=1, threads=1)
     finally:
         ex.close()
     assert remote.shape == local.shape and remote.dtype == np.float32

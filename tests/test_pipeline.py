@@ -27,15 +27,16 @@ def test_build_produces_normalised_layouts(first_build):
         assert xy.shape == (n, 2) and xy.dtype == np.float32 and np.abs(xy).max() <= 1
     assert result.cooc.shape == (n, n) and (result.cooc != result.cooc.T).nnz == 0
     assert result.cooc.diagonal().sum() == 0
-    assert set(result.stats["timings"]) == {"load", "cooccurrence", "graph", "project:umap", "project:tsne"}
-    assert store.misses == ["load", "cooccur", "graph", "project", "project"]
+    assert set(result.stats["timings"]) == {"load", "cooccurrence", "knn", "embed", "project:umap", "project:tsne"}
+    assert store.misses == ["load", "cooccur", "knn", "embed", "project", "project"]
+    assert result.embedding.shape == (n, spec.graph.embedding_dim)
 
 
 def test_second_build_is_all_cache_hits_with_identical_artifacts(first_build):
     spec, store, result = first_build
     again = ArtifactStore(store.root)
     r2 = build_dataset(spec, again)
-    assert again.misses == [] and len(again.hits) == 5
+    assert again.misses == [] and len(again.hits) == 6
     for name in result.layouts:
         np.testing.assert_array_equal(result.layouts[name], r2.layouts[name])
     assert r2.stats == result.stats
@@ -47,7 +48,7 @@ def test_changing_a_variant_recomputes_only_that_projection(first_build):
     changed = spec.model_copy(update={"variants": [v, spec.variants[1]]})
     s = ArtifactStore(store.root)
     build_dataset(changed, s)
-    assert s.misses == ["project"] and s.hits == ["load", "cooccur", "graph", "project"]
+    assert s.misses == ["project"] and s.hits == ["load", "cooccur", "knn", "embed", "project"]
 
 
 def test_changing_graph_params_recomputes_graph_and_projections(first_build):
@@ -55,7 +56,25 @@ def test_changing_graph_params_recomputes_graph_and_projections(first_build):
     changed = spec.model_copy(update={"graph": spec.graph.model_copy(update={"n_neighbors": 8})})
     s = ArtifactStore(store.root)
     build_dataset(changed, s)
-    assert s.hits == ["load", "cooccur"] and s.misses == ["graph", "project", "project"]
+    assert s.hits == ["load", "cooccur"] and s.misses == ["knn", "embed", "project", "project"]
+
+
+def test_changing_pymde_params_recomputes_only_the_embedding_branch(first_build):
+    spec, store, _ = first_build
+    changed = spec.model_copy(update={"graph": spec.graph.model_copy(update={"max_iter": 100})})
+    s = ArtifactStore(store.root)
+    build_dataset(changed, s)
+    # the UMAP variant projects the kNN graph, so only the embedding and the t-SNE of it are redone
+    assert s.hits == ["load", "cooccur", "knn", "project"] and s.misses == ["embed", "project"]
+
+
+def test_embedding_is_skipped_when_no_variant_needs_it(first_build, tmp_path):
+    spec, store, _ = first_build
+    graph_only = spec.model_copy(update={"variants": [spec.variants[0]]})
+    s = ArtifactStore(store.root)
+    result = build_dataset(graph_only, s)
+    assert "embed" not in s.hits + s.misses and result.embedding is None
+    assert "mde_iterations" not in result.stats
 
 
 def test_chunk_size_does_not_invalidate_cooccurrence(first_build):

@@ -18,8 +18,8 @@ def blobs(n=300, d=4, seed=0):
 
 
 @pytest.mark.parametrize("variant", [
-    UmapVariant(name="u", method="umap", n_neighbors=30, min_dist=0.1),
-    TsneVariant(name="t", method="tsne", perplexity=20, n_iter=250),
+    UmapVariant(name="u", method="umap", input="embedding", n_neighbors=30, min_dist=0.1),
+    TsneVariant(name="t", method="tsne", input="embedding", perplexity=20, n_iter=250),
 ])
 def test_projection_is_normalised_seeded_and_trustworthy(variant):
     x = blobs()
