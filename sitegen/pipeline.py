@@ -29,7 +29,7 @@ from .tables import Collections, DatasetResult, Entities
 
 # Bump a stage's number when its code changes what it computes: its cached artifacts (and every
 # downstream one, through the upstream keys) are then recomputed.
-CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 1, "embed": 1, "project": 4}
+CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 1, "embed": 1, "project": 5}
 
 
 @dataclass
