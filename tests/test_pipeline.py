@@ -109,3 +109,34 @@ method = "umap"
 """, {"r.csv": rows}, name="small.toml")
     with pytest.raises(SpecError, match=r"small.toml: graph.n_neighbors: must be < the number of entities \(4\), got 10"):
         build_dataset(load_spec(path), ArtifactStore(path.parent / "c"))
+
+
+def test_isolated_entities_are_reported_and_dropped(write_spec, tmp_path):
+    # "x" only ever appears next to "u", which is in every collection: PMI(x, u) = log(1) = 0, so under
+    # the ppmi transform x has no association left and cannot be placed.
+    rows = ["c,e"]
+    for c in range(60):
+        rows += [f"{c},u", f"{c},g{c % 3}a", f"{c},g{c % 3}b", f"{c},g{c % 3}c{c % 5}"]
+    rows += [f"x{c},u" for c in range(6)] + [f"x{c},x" for c in range(6)]
+    path = write_spec("""
+name = "iso"
+title = "Isolated"
+[collections]
+path = "r.csv"
+collection = "c"
+entity = "e"
+[filter]
+min_entity_count = 2
+[graph]
+transform = "ppmi"
+n_neighbors = 3
+[[variants]]
+name = "umap"
+method = "umap"
+n_neighbors = 5
+""", {"r.csv": "\n".join(rows) + "\n"}, name="iso.toml")
+    result = build_dataset(load_spec(path), ArtifactStore(tmp_path / "c"))
+    assert result.stats["isolated_dropped"] >= 1
+    assert "x" not in set(result.entities.ids)
+    n = len(result.entities)
+    assert result.layouts["umap"].shape == (n, 2) and result.cooc.shape == (n, n)
