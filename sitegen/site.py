@@ -179,6 +179,8 @@ def render_site(results: list[DatasetResult], assets: Assets, source_date_epoch:
 
 
 def _variant_label(v) -> str:
+    if v.label:
+        return v.label
     return METHOD_LABELS.get(v.name, v.name) if v.name == v.method else v.name
 
 

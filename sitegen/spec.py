@@ -135,6 +135,7 @@ class GraphSpec(_Strict):
 class UmapVariant(_Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     method: Literal["umap"]
+    label: str | None = Field(default=None, max_length=60)  # shown in the layout switch
     # "graph": straight from the association kNN graph (graph.n_neighbors; n_neighbors is then
     # unused); "embedding": from the intermediate PyMDE embedding (the documented process). The graph
     # won on 3 of 4 labelled datasets (benchmarks/QUALITY.md), so it is the default.
@@ -150,6 +151,7 @@ class UmapVariant(_Strict):
 class TsneVariant(_Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     method: Literal["tsne"]
+    label: str | None = Field(default=None, max_length=60)
     # "graph": affinities from the association kNN graph (best on all 4 labelled datasets,
     # benchmarks/QUALITY.md); "embedding": perplexity on the PyMDE embedding (the documented process).
     input: Literal["embedding", "graph"] = "graph"

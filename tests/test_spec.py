@@ -57,7 +57,7 @@ def test_valid_spec_loads_with_defaults(write_spec):
     ("[[variants]]\nname = 't'\nmethod = 'tsne'\nperplexty = 5",
      "variants[0].perplexty: unknown key; did you mean 'perplexity'?"),
     ("[[variants]]\nname = 't'\nmethod = 'tsne'\nmin_dist = 0.1",
-     "variants[0].min_dist: unknown key; known keys: name, method, input, perplexity, n_iter, pack_islands"),
+     "variants[0].min_dist: unknown key; known keys: name, method, label, input, perplexity, n_iter, pack_islands"),
 ])
 def test_rule_errors(write_spec, tables, expected):
     assert error_of(write_spec, spec_text(tables=tables)) == expected
