@@ -120,22 +120,30 @@ def evaluate(
 @app.command()
 def sweep(
     spec: Annotated[Path, typer.Argument(help="Dataset spec file.")],
-    grid: Annotated[list[str], typer.Option("--grid", help="KEY=V1,V2 (e.g. graph.n_neighbors=10,20); repeatable.")],
+    grid: Annotated[list[str], typer.Option("--grid", help="KEY=V1,V2 (e.g. graph.n_neighbors=10,20 or variants.umap.min_dist=0.05,0.25); repeatable.")],
+    metric: Annotated[Optional[str], typer.Option("--metric", help="Figure to rank by: label@K, recall@K or trust (default: label@K with [evaluate] label, else recall@K).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Site output folder: the spec's site plus <dataset>/sweep.html; replaced only when complete.")] = Path("dist"),
     cache: CacheOpt = Path(".atlasgen-cache"),
+    viewer: Annotated[Optional[Path], typer.Option("--viewer", help="Folder with the built viewer bundle (default: js/dist).")] = None,
+    quiet: QuietOpt = False,
 ) -> None:
-    """Build and score every combination of --grid values (cached), best first, as JSON lines."""
+    """Build and score every combination of --grid values (cached), write the site with a contact sheet of them, best first."""
     import json
 
     from .cache import ArtifactStore
-    from .evaluate import parse_grid, sweep as run
+    from .evaluate import parse_grid
     from .spec import load_spec
+    from .sweep_page import run_sweep
 
     try:
-        rows = run(load_spec(spec), parse_grid(grid), ArtifactStore(cache))
+        rows = run_sweep(load_spec(spec), parse_grid(grid), out, ArtifactStore(cache), metric=metric, quiet=quiet,
+                         viewer_dir=viewer)
     except AtlasgenError as e:
         _fail(e)
     for row in rows:
-        typer.echo(json.dumps(row))
+        typer.echo(json.dumps({k: v for k, v in row.items() if k != "thumb"}))
+    if not quiet:
+        typer.echo(f"contact sheet written to {out}/{load_spec(spec).name}/sweep.html")
 
 
 def main() -> None:  # pragma: no cover

@@ -1,14 +1,18 @@
 """Cluster labels for a 2D layout: HDBSCAN regions named by their popular members and tags.
 
-`find_clusters` returns the per-variant `clusters` object of docs/site-data.md (meta msgpack):
-    {"variant": str, "labels": [str], "x": [float], "y": [float], "size": [int],
+`find_clusters` returns, per variant:
+    {"variant": str, "labels": [str], "x": [float], "y": [float], "size": [int], "extent": [float],
      "members": [[int]], "terms": [[str]], "membership": bytes (int16 LE per entity, -1 = noise)}
 Clusters are numbered by size, largest first. `x`, `y` are each cluster's median position (a map
-label anchor); `members` holds the indices of its most popular entities (entity pages list cluster
-membership through `membership`); `terms` are its most over-represented tag / category values.
+label anchor) and `extent` the larger side of the box holding its central 80% (data units: what the
+viewer and entity-page links zoom to); `members` holds the indices of its most popular entities;
+`terms` are its most over-represented tag / category values. The meta msgpack carries all but
+`members` and `terms` (`sitegen.meta.cluster_objects`, docs/site-data.md).
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -16,6 +20,7 @@ MAX_TERMS = 2
 MAX_MEMBERS = 3
 MIN_LIFT = 1.5  # a term must be this much more common in the cluster than overall
 MAX_CATEGORIES = 5000  # fields with more distinct values than this are identifiers, not themes
+MEMBER_CHARS = 28  # a member's name added to tell apart clusters with the same terms
 
 
 def cluster_layout(xy: np.ndarray, min_cluster_size: int | None = None) -> np.ndarray:
@@ -86,7 +91,8 @@ def find_clusters(xy: np.ndarray, variant: str, labels: np.ndarray, counts: np.n
     n_clusters = int(ids.max()) + 1 if len(ids) and ids.max() >= 0 else 0
     themed = {name: col for name, col in (fields or {}).items()
               if (field_types or {}).get(name) in ("category", "tags")}
-    out: dict = {"variant": variant, "labels": [], "x": [], "y": [], "size": [], "members": [], "terms": []}
+    out: dict = {"variant": variant, "labels": [], "x": [], "y": [], "size": [], "extent": [],
+                 "members": [], "terms": []}
     for c in range(n_clusters):
         member = ids == c
         where = np.flatnonzero(member)
@@ -94,25 +100,67 @@ def find_clusters(xy: np.ndarray, variant: str, labels: np.ndarray, counts: np.n
         terms = _terms(themed, member)
         names = [str(labels[i]) for i in top]
         out["labels"].append(" · ".join(terms) if terms else ", ".join(names[:2]))
-        cx, cy = np.median(xy[member], axis=0)
+        pts = xy[member]
+        cx, cy = np.median(pts, axis=0)
+        lo, hi = np.percentile(pts, [10, 90], axis=0)
         out["x"].append(round(float(cx), 5))
         out["y"].append(round(float(cy), 5))
         out["size"].append(int(member.sum()))
+        out["extent"].append(round(float(max(hi - lo)), 5))
         out["members"].append([int(i) for i in top])
         out["terms"].append(terms)
+    out["labels"] = _distinct(out["labels"], [[str(labels[i]) for i in m] for m in out["members"]])
     out["membership"] = ids.astype("<i2").tobytes()
     return out
 
 
+def _distinct(names: list[str], members: list[list[str]]) -> list[str]:
+    """Clusters whose terms coincide ("children" three times) also get their most popular member."""
+    seen: dict[str, int] = {}
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+    return [f"{name}: {_short(m[0])}" if seen[name] > 1 and m and m[0] not in name else name
+            for name, m in zip(names, members)]
+
+
+def _short(text: str) -> str:
+    """A member's name cut for a map label: series notes in brackets dropped, at most MEMBER_CHARS."""
+    text = re.sub(r"\s*[(\[][^()\[\]]*[)\]]\s*$", "", text).strip() or text
+    return text if len(text) <= MEMBER_CHARS else text[: MEMBER_CHARS - 1].rstrip() + "…"
+
+
 def _terms(themed: dict[str, np.ndarray], member: np.ndarray) -> list[str]:
+    """The MAX_TERMS best-scoring distinct values over all themed fields (a top genre that is also a
+    shelf is named once)."""
     scored = []
     for name, col in themed.items():
-        for value, score in over_represented(col, member):
-            scored.append((score, name, value))
-    scored.sort(key=lambda t: -t[0])
-    out, named = [], set()
-    for _, name, value in scored[:MAX_TERMS]:
+        for value, score in over_represented(col, member, k=MAX_TERMS + 2):
+            scored.append((-score, name, value))
+    scored.sort()
+    out, named, used = [], set(), set()
+    for _, name, value in scored:
+        if value.casefold() in used:
+            continue
+        used.add(value.casefold())
         # A bare number ("36") says nothing on a map: name its field once ("department 36 · 9").
         out.append(f"{name} {value}" if value.isdigit() and name not in named else value)
         named.add(name)
+        if len(out) == MAX_TERMS:
+            break
+    return out
+
+
+def membership(c: dict) -> np.ndarray:
+    """(n,) int16 cluster index of every entity (-1 = noise) from a `find_clusters` dict."""
+    return np.frombuffer(c["membership"], dtype="<i2")
+
+
+def map_views(c: dict, fill: float = 0.66) -> list[str]:
+    """Each cluster's viewer URL hash `v=x,y,k` (js/src/store.js): centred on its label anchor and
+    zoomed so that its `extent` spans `fill` of the map's shorter side (k = 1 shows [-1, 1] edge to
+    edge), between the whole map (k = 1) and k = 64."""
+    out = []
+    for x, y, e in zip(c["x"], c["y"], c["extent"]):
+        k = min(64.0, max(1.0, 2 * fill / max(e, 1e-6)))
+        out.append(f"v={round(x, 4)},{round(y, 4)},{round(k, 4)}")
     return out

@@ -11,7 +11,8 @@ matrix and cached under a key of that matrix's digest and the graph parameters:
 
 Every layout is scored by `quality.layout_quality`: recall@k against the association matrix of the
 spec's `graph.transform` (so recall compares layouts of one transform, not transforms), label
-agreement@k against `[evaluate] label`, trustworthiness against the intermediate embedding.
+agreement@k against `[evaluate] label`, trustworthiness against the intermediate embedding. The
+variants' figures are the pipeline's own (`DatasetResult.quality`, cached with each projection).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import hashlib
 import itertools
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import scipy.sparse as sp
@@ -44,9 +45,7 @@ def evaluate(spec: DatasetSpec, store: ArtifactStore, baselines: bool = True,
     """Figures for every variant (and the baselines) of `spec`, in the JSON shape of `--json`:
     {"dataset", "k", "label", "entities", "variants": {name: figures}, "baselines": {name: figures}}.
     """
-    from .pipeline import build_dataset
-
-    result = build_dataset(spec, store, reporter, need_embedding=True)
+    result = build_dataset_for(spec, store, reporter)
     k = spec.evaluate.k
     sim = _association(result, spec)
     labels = _labels(result, spec)
@@ -56,8 +55,7 @@ def evaluate(spec: DatasetSpec, store: ArtifactStore, baselines: bool = True,
         return layout_quality(xy, sim, k, labels, high, seed=spec.seed)
 
     out: dict[str, Any] = {"dataset": spec.name, "k": k, "label": spec.evaluate.label,
-                           "entities": len(result.entities),
-                           "variants": {name: score(xy) for name, xy in result.layouts.items()}}
+                           "entities": len(result.entities), "variants": dict(result.quality)}
     if baselines:
         out["baselines"] = {name: score(baseline_layout(name, result, spec, store)) for name in BASELINES}
     return out
@@ -148,25 +146,64 @@ def _read_xy(d: Path) -> np.ndarray:
 # ---------------------------------------------------------------- sweep
 
 def sweep(spec: DatasetSpec, grid: dict[str, list], store: ArtifactStore, reporter: Reporter | None = None,
-          ) -> list[dict]:
+          metric: str | None = None, on_build: Callable[[dict, DatasetResult], None] | None = None) -> list[dict]:
     """Evaluate every combination of `grid` (dotted spec keys -> values), best first.
 
     Keys name a spec field: `graph.n_neighbors`, `cooccurrence.weight`, `collections.min_value`, or a
     variant's by its name: `variants.umap.min_dist`. Each combination is validated like a spec file
-    and built through the cache, so a repeated sweep does no embedding work. Returns one dict per
-    combination: {"params": {key: value}, "variants": {name: figures}}, sorted by the best
-    variant's label agreement (recall where the spec has no label), descending.
+    and built through the cache (with the embedding, for trustworthiness), so a repeated sweep does
+    no embedding or projection work.
+
+    metric: figure to rank by (`recall@K`, `label@K`, `trust`); default label@K, else recall@K.
+    on_build: called with (row, DatasetResult) once per combination, e.g. to draw its layout.
+    Returns one dict per combination, JSON-able: {"params": {key: value}, "variants": {name: figures},
+    "variant": the variant the row is ranked by, "score": its metric value}. That variant is the best
+    one by `metric` among those the grid names when it only has variant keys (`variants.<name>.*`),
+    else among all; rows are sorted by score, descending, ties in grid order.
     """
+    metric = check_metric(spec, metric)
     keys = list(grid)
+    # Only variant keys in the grid: the other variants are the same in every row, so rank by the named ones.
+    named = {k.split(".")[1] for k in keys} if keys and all(k.startswith("variants.") for k in keys) else set()
     rows = []
     for values in itertools.product(*(grid[k] for k in keys)):
         params = dict(zip(keys, values))
         s = with_overrides(spec, params)
-        res = evaluate(s, store, baselines=False, reporter=reporter)
-        rows.append({"params": params, "variants": res["variants"]})
-    metric = f"label@{spec.evaluate.k}" if spec.evaluate.label else f"recall@{spec.evaluate.k}"
-    rows.sort(key=lambda r: -max(v.get(metric, float("-inf")) for v in r["variants"].values()))
+        result = build_dataset_for(s, store, reporter)
+        candidates = [v for v in result.quality if not named or v in named]
+        best = max(candidates, key=lambda v: (_rank_value(result.quality[v], metric), -candidates.index(v)))
+        row = {"params": params, "variants": dict(result.quality), "variant": best,
+               "score": result.quality[best].get(metric)}
+        if on_build:
+            on_build(row, result)
+        rows.append(row)
+    rows.sort(key=lambda r: -_rank_value(r, "score"))
     return rows
+
+
+def _rank_value(figures: dict, key: str) -> float:
+    """A figure for sorting: missing or NaN (no labelled entity) ranks last."""
+    v = figures.get(key)
+    return float("-inf") if v is None or v != v else float(v)
+
+
+def build_dataset_for(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | None) -> DatasetResult:
+    """The pipeline's result with the embedding (every figure, trustworthiness included)."""
+    from .pipeline import build_dataset
+
+    return build_dataset(spec, store, reporter, need_embedding=True)
+
+
+def check_metric(spec: DatasetSpec, metric: str | None) -> str:
+    """`metric`, or the default one, checked against the figures the spec yields."""
+    k = spec.evaluate.k
+    known = [f"recall@{k}", *([f"label@{k}"] if spec.evaluate.label else []), "trust"]
+    if metric is None:
+        return known[1] if spec.evaluate.label else known[0]
+    if metric not in known:
+        hint = "" if spec.evaluate.label or not metric.startswith("label@") else " (label@K needs [evaluate] label)"
+        raise SpecError(f"--metric: must be one of {', '.join(known)}, got {metric!r}{hint}")
+    return metric
 
 
 def with_overrides(spec: DatasetSpec, params: dict[str, Any]) -> DatasetSpec:

@@ -179,7 +179,17 @@ def packb(obj) -> bytes:
     return msgpack.packb(_sorted(obj), use_bin_type=True)
 
 
-def meta_msgpack(entities: Entities, slugs: list[str], fields: list[FieldColumn]) -> bytes:
+CLUSTER_KEYS = ("variant", "labels", "x", "y", "size", "extent", "membership")
+
+
+def cluster_objects(clusters: dict[str, dict], variants: list[str]) -> dict[str, dict]:
+    """meta's `clusters` map: variant -> the viewer's part of `clusters.find_clusters`'s dict."""
+    return {v: {k: clusters[v][k] for k in CLUSTER_KEYS} for v in variants if v in clusters}
+
+
+def meta_msgpack(entities: Entities, slugs: list[str], fields: list[FieldColumn],
+                 clusters: dict[str, dict] | None = None) -> bytes:
+    """clusters: variant -> `cluster_objects` entry; the key is left out when there are none."""
     return packb({
         "version": META_VERSION,
         "n": len(entities),
@@ -188,6 +198,7 @@ def meta_msgpack(entities: Entities, slugs: list[str], fields: list[FieldColumn]
         "slugs": list(slugs),
         "counts": [int(x) for x in entities.counts],
         "fields": {f.name: f.msgpack_obj() for f in fields},
+        **({"clusters": clusters} if clusters else {}),
     })
 
 
@@ -287,27 +298,30 @@ def pack_dataset(result: DatasetResult, variants: list[str], color_by: str | Non
     nb = top_neighbors(result.cooc)
     blobs = {
         "points": (".bin", points.encode(point_table(result, fields, variants))),
-        "meta": (".msgpack", meta_msgpack(ent, slugs, fields)),
+        "meta": (".msgpack", meta_msgpack(ent, slugs, fields, cluster_objects(result.clusters, variants))),
         "neighbors": (".msgpack", neighbors_msgpack(*nb)),
     }
     files, names = {}, {}
     for stem, (suffix, data) in blobs.items():
         rel = f"data/{hashed_name(stem, suffix, data)}"
         files[rel], names[stem] = data, rel
-    color = next((f for f in fields if f.name == color_by), None)
-    n = len(ent)
-    if color is not None and color.type == "category":
-        colors = point_colors(n, codes=color.codes)
-    elif color is not None and color.type == "tags":
-        first = np.array([color.codes[a] if b > a else -1 for a, b in zip(color.indptr[:-1], color.indptr[1:])])
-        colors = point_colors(n, codes=first)
-    elif color is not None and color.type == "number":
-        colors = point_colors(n, values=color.values)
-    else:
-        colors = point_colors(n, accent=accent)
+    colors = layout_colors(len(ent), fields, color_by, accent)
     thumbs = {}
     for v in variants:
         png = render_png(result.layouts[v], colors, ent.counts, theme=theme)
         rel = f"data/{hashed_name(f'thumb-{v}', '.png', png)}"
         files[rel], thumbs[v] = png, rel
     return Packed(files, names["points"], names["meta"], names["neighbors"], thumbs, slugs, fields, *nb)
+
+
+def layout_colors(n: int, fields: list[FieldColumn], color_by: str | None, accent: str) -> np.ndarray:
+    """(n, 3) uint8: the viewer's default colouring (`color_by` field, else the accent), for thumbnails."""
+    color = next((f for f in fields if f.name == color_by), None)
+    if color is not None and color.type == "category":
+        return point_colors(n, codes=color.codes)
+    if color is not None and color.type == "tags":
+        first = np.array([color.codes[a] if b > a else -1 for a, b in zip(color.indptr[:-1], color.indptr[1:])])
+        return point_colors(n, codes=first)
+    if color is not None and color.type == "number":
+        return point_colors(n, values=color.values)
+    return point_colors(n, accent=accent)

@@ -1,4 +1,5 @@
-"""The only orchestrator: spec -> load -> cooccur -> knn -> [embed] -> project (per variant) -> site.
+"""The only orchestrator: spec -> load -> cooccur -> knn -> [embed] -> project -> quality + clusters
+(per variant) -> site.
 
 Each stage is a pure function of its upstream artifact and its own spec sub-model, cached by
 `ArtifactStore` under a key of exactly those. Stage timings recorded in `stats["timings"]` are the
@@ -18,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import graph as graph_stage
+from .annotate import annotate_layouts
 from .cache import ArtifactStore, stage_key
 from .errors import SpecError
 from .executors import DaskExecutor, LocalExecutor, make_executor
@@ -29,7 +31,7 @@ from .tables import Collections, DatasetResult, Entities
 
 # Bump a stage's number when its code changes what it computes: its cached artifacts (and every
 # downstream one, through the upstream keys) are then recomputed.
-CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 1, "embed": 1, "project": 5}
+CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 1, "embed": 1, "project": 5, "quality": 1, "clusters": 1}
 
 
 @dataclass
@@ -56,7 +58,7 @@ class EmbedArtifact:
 
 def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | None = None,
                   executor: LocalExecutor | DaskExecutor | None = None, need_embedding: bool = False) -> DatasetResult:
-    """Run stages 1-4 for one spec, reusing cached artifacts. Returns what the site stage needs.
+    """Run stages 1-6 for one spec, reusing cached artifacts. Returns what the site stage needs.
 
     `executor` decides where co-occurrence and projections run (default: this process).
     The PyMDE embedding is computed when a variant projects it (`input = "embedding"`) or when
@@ -124,6 +126,20 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
     kept = g.kept
     entities = _subset_entities(loaded.entities, kept) if len(kept) != len(loaded.entities) else loaded.entities
     cooc_kept = cooc[kept][:, kept].tocsr() if len(kept) != cooc.shape[0] else cooc
+
+    # Figures and cluster labels describe one projection: keyed by it (and by the embedding that
+    # trustworthiness is measured against, when there is one), so they follow it in and out of the cache.
+    q_params = {"k": spec.evaluate.k, "label": spec.evaluate.label, "seed": spec.seed, "trust": emb is not None}
+    q_up = [embed_key] if emb is not None else []
+    annotate_keys = {v: (stage_key("quality", CODE_VERSION["quality"], q_params, [keys[v], *q_up]),
+                         stage_key("clusters", CODE_VERSION["clusters"], {}, [keys[v]])) for v in layouts}
+    n_coll = loaded.collections.n_collections
+    with rep.stage(f"{tag}: quality + clusters") as tick:
+        quality, clusters = annotate_layouts(
+            spec, store, layouts, entities,
+            lambda: graph_stage.association(cooc_kept, entities.counts, n_coll, spec.graph.transform),
+            None if emb is None else emb.coords, annotate_keys, tick)
+
     stats = {
         **loaded.stats.as_dict(),
         "isolated_dropped": g.info["isolated"],
@@ -135,7 +151,7 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
         "timings": timings,
     }
     return DatasetResult(spec=spec, entities=entities, cooc=cooc_kept, layouts=layouts, stats=stats,
-                         embedding=None if emb is None else emb.coords)
+                         quality=quality, clusters=clusters, embedding=None if emb is None else emb.coords)
 
 
 def build(spec_paths: list[Path], out: Path, cache_dir: Path, *, force: bool = False, device: str | None = None,

@@ -154,3 +154,34 @@ def layout_quality(xy: np.ndarray, sim: sp.csr_matrix, k: int = 10, labels: np.n
     if high is not None:
         out["trust"] = round(trustworthiness(high, xy, k, seed=seed), 4)
     return out
+
+
+def figure_columns(k: int, label: str | None, has_trust: bool = True) -> list[tuple[str, str, str, str]]:
+    """(key, heading, short heading, one-line meaning) of `layout_quality`'s figures, in display
+    order, for pages. Label agreement's chance level (`label_chance`) is not a column of its own:
+    pages show it in brackets next to the agreement.
+    """
+    cols = [(f"recall@{k}", f"Neighbour recall@{k}", f"recall@{k}",
+             f"share of each entity's {k} strongest associations in the co-occurrence graph that are "
+             f"among its {k} nearest points on the map")]
+    if label:
+        cols.append((f"label@{k}", f"Label agreement@{k} (chance)", f"label@{k} (chance)",
+                     f"share of each entity's {k} nearest points that share its {label}; in brackets "
+                     "what a random layout scores"))
+    if has_trust:
+        cols.append(("trust", "Trustworthiness", "trust",
+                     f"how few of the map's {k} nearest neighbours are strangers in the PyMDE embedding "
+                     "(scikit-learn; 1 = none)"))
+    return cols
+
+
+def format_figure(figures: dict, key: str) -> str:
+    """One table cell: 3 decimals; label agreement with its chance level, "0.602 (0.080)"; "–" if absent."""
+    v = figures.get(key)
+    if not isinstance(v, (int, float)) or v != v:
+        return "–"
+    text = f"{v:.3f}"
+    chance = figures.get("label_chance")
+    if key.startswith("label@") and isinstance(chance, (int, float)) and chance == chance:
+        text += f" ({chance:.3f})"
+    return text

@@ -25,9 +25,13 @@ import jinja2
 from markupsafe import Markup
 
 from .assets import TEMPLATES, Assets, hashed_name, load_assets
+from .compare_page import PAGE as COMPARE_PAGE, compare_files
 from .compress import compress_tree, compressible
 from .errors import BuildError
+from .clusters import map_views, membership
 from .meta import Packed, format_number, pack_dataset
+from .quality import figure_columns, format_figure
+from .sweep_page import sheet_context
 from .output import publish, write_bytes
 from .tables import DatasetResult
 from .thumbs import HEIGHT, WIDTH
@@ -41,16 +45,18 @@ TOP_FALLBACK = 50  # entities linked from the no-JavaScript fallback
 
 
 def write_site(results: list[DatasetResult], out: Path, *, viewer_dir: Path | None = None,
-               source_date_epoch: int | None = None) -> Path:
+               source_date_epoch: int | None = None, sweeps: dict[str, list[dict]] | None = None) -> Path:
     """Build the whole site for `results` into `out` (e.g. dist/); the previous `out` survives a failure.
 
     viewer_dir: folder with the prebuilt viewer.js and viewer.css (default js/dist/).
     source_date_epoch: build time shown on about pages and in the sitemap; default the
     SOURCE_DATE_EPOCH environment variable, else no dates at all (byte-identical rebuilds either way).
+    sweeps: dataset name -> `atlasgen sweep` rows (shape in sitegen/sweep_page.py), best first: adds
+    `<dataset>/sweep.html` and its thumbnails, linked from the about page.
     """
     if source_date_epoch is None and os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         source_date_epoch = int(os.environ["SOURCE_DATE_EPOCH"])
-    files = render_site(results, load_assets(viewer_dir), source_date_epoch)
+    files = render_site(results, load_assets(viewer_dir), source_date_epoch, sweeps)
 
     def build(tmp: Path) -> None:
         for rel in sorted(files):
@@ -142,20 +148,26 @@ def _check(results: list[DatasetResult]) -> None:
                 raise BuildError(f"{r.spec.name}: variant name {v.name!r} collides with the {v.name}/ folder; rename it")
 
 
-def render_site(results: list[DatasetResult], assets: Assets, source_date_epoch: int | None = None) -> dict[str, bytes]:
+def render_site(results: list[DatasetResult], assets: Assets, source_date_epoch: int | None = None,
+                sweeps: dict[str, list[dict]] | None = None) -> dict[str, bytes]:
     """Every file of the site, {path under dist/: bytes}, before compression."""
     _check(results)
+    sweeps = sweeps or {}
+    unknown = sorted(set(sweeps) - {r.spec.name for r in results})
+    if unknown:
+        raise BuildError(f"sweep results for {unknown[0]!r}, a dataset this build does not have")
     results = sorted(results, key=lambda r: r.spec.name)
     favicon = (TEMPLATES / "favicon.svg").read_bytes()
     asset_paths = {"favicon": f"assets/{hashed_name('favicon', '.svg', favicon)}", "site_css": assets.site_css,
-                   "viewer_css": assets.viewer_css, "viewer_js": assets.viewer_js}
+                   "viewer_css": assets.viewer_css, "viewer_js": assets.viewer_js,
+                   "compare_js": assets.compare_js, "compare_css": assets.compare_css}
     files = {**assets.files, asset_paths["favicon"]: favicon}
     site_base = next((_base(r.spec.site.base_url) for r in results if r.spec.site.base_url), "")
     lastmod = time.strftime("%Y-%m-%d", time.gmtime(source_date_epoch)) if source_date_epoch is not None else None
     common = {"assets": asset_paths, "theme_css": None}
     cards, urls = [], [""]
     for r in results:
-        ds_files, card, ds_urls = render_dataset(r, common, source_date_epoch)
+        ds_files, card, ds_urls = render_dataset(r, common, source_date_epoch, sweeps.get(r.spec.name))
         files.update(ds_files)
         cards.append(card)
         urls += ds_urls
@@ -184,7 +196,8 @@ def _variant_label(v) -> str:
     return METHOD_LABELS.get(v.name, v.name) if v.name == v.method else v.name
 
 
-def render_dataset(r: DatasetResult, common: dict, epoch: int | None) -> tuple[dict[str, bytes], dict, list[str]]:
+def render_dataset(r: DatasetResult, common: dict, epoch: int | None,
+                   sweep: list[dict] | None = None) -> tuple[dict[str, bytes], dict, list[str]]:
     """All files of one dataset (paths under dist/), its gallery card, and its page URLs for the sitemap."""
     spec = r.spec
     name, site = spec.name, spec.site
@@ -204,7 +217,7 @@ def render_dataset(r: DatasetResult, common: dict, epoch: int | None) -> tuple[d
     absolute = base if _absolute(base) else ""
     description = plain_text(spec.description) or f"An interactive map of {n:,} entities."
     image = lambda rel: (absolute + f"{name}/{rel}") if absolute else rel  # noqa: E731
-    dataset = {"title": title, "count": f"{n:,}"}
+    dataset = {"title": title, "count": f"{n:,}", "compare": COMPARE_PAGE if len(variants) > 1 else ""}
     ctx = {**common, "theme": site.theme, "dataset": dataset, "theme_css": f"{name}/{theme_rel}"}
     ent = r.entities
     top = sorted(range(n), key=lambda i: (-int(ent.counts[i]), i))[:TOP_FALLBACK]
@@ -237,8 +250,16 @@ def render_dataset(r: DatasetResult, common: dict, epoch: int | None) -> tuple[d
 
     page = {"title": f"About {title}", "description": description, "image": image(packed.thumbs[default]),
             "image_alt": f"Overview of {title}", "url": ""}
-    files[f"{name}/about.html"] = _render("about.html.j2", root="../", page=page, **about_context(r, packed, epoch), **ctx)
+    files[f"{name}/about.html"] = _render("about.html.j2", root="../", page=page, sweep_href="sweep.html" if sweep else "",
+                                          **about_context(r, packed, epoch), **ctx)
     urls.append(f"{name}/about.html")
+    if sweep:
+        thumbs, sheet = sheet_context(spec, sweep, labels)
+        files.update({f"{name}/{rel}": png for rel, png in thumbs.items()})
+        page = {**page, "title": f"Parameter sweep · {title}"}
+        files[f"{name}/sweep.html"] = _render("sweep.html.j2", root="../", page=page, sheet=sheet, **ctx)
+        urls.append(f"{name}/sweep.html")
+    files.update(compare_files(r, packed, variants, labels, ctx))  # <dataset>/compare.html (2+ variants)
     files.update(entity_pages(r, packed, ctx, title, image(packed.thumbs[default]) if absolute else None))
     urls.append(f"{name}/e/index.html")
     urls += [f"{name}/e/{s}.html" for s in packed.slugs]
@@ -297,10 +318,13 @@ def about_context(r: DatasetResult, packed: Packed, epoch: int | None) -> dict:
                for k, v in r.stats.get("timings", {}).items()]
     for key, value in sorted(_flatten({k: v for k, v in r.stats.items() if k not in known and k != "timings"}).items()):
         counts.append((key.replace("_", " ").capitalize(), _fmt_stat(value)))
-    metrics = sorted({k for q in r.quality.values() for k in q})
-    quality = {"head": ["Variant", *metrics],
-               "rows": [(v, *[format_number(q[k]) if isinstance(q.get(k), (int, float)) else str(q.get(k, ""))
-                              for k in metrics]) for v, q in sorted(r.quality.items()) if q]}
+    order = [spec.default_variant] + [v.name for v in spec.variants if v.name != spec.default_variant]
+    shown = [v for v in order if r.quality.get(v)]
+    columns = figure_columns(spec.evaluate.k, spec.evaluate.label, any("trust" in r.quality[v] for v in shown))
+    names = {v.name: _variant_label(v) for v in spec.variants}
+    quality = {"head": ["Variant", *[c[1] for c in columns]],
+               "rows": [(names[v], *[format_figure(r.quality[v], c[0]) for c in columns]) for v in shown],
+               "legend": [(c[1], c[3]) for c in columns]}
     params = spec.model_dump(mode="json", by_alias=True,
                              exclude={"spec_path", "title", "description", "source", "site"})
     src = spec.source
@@ -336,11 +360,13 @@ def entity_pages(r: DatasetResult, packed: Packed, ctx: dict, title: str, image:
     slugs = packed.slugs
     tpl = environment().get_template("entity.html.j2")
     ip, idx, w = packed.neighbor_indptr, packed.neighbor_indices, packed.neighbor_weights
+    in_cluster = cluster_links(r.clusters.get(r.spec.default_variant))
     files = {}
     for i in range(len(ent)):
         e = {
             "label": labels[i], "id": str(ent.ids[i]), "count": f"{int(ent.counts[i]):,}",
             "map_href": "../index.html#" + urlencode({"sel": str(ent.ids[i])}),
+            "cluster": in_cluster[i] if in_cluster else None,
             "fields": [(f.label, val) for f in packed.fields if (val := f.display(i))],
             "related": [{"href": f"{slugs[j]}.html", "label": labels[j], "weight": format_number(wt)}
                         for j, wt in zip(idx[ip[i]:ip[i + 1]].tolist(), w[ip[i]:ip[i + 1]].tolist())],
@@ -356,6 +382,15 @@ def entity_pages(r: DatasetResult, packed: Packed, ctx: dict, title: str, image:
         entities=[{"href": f"{slugs[i]}.html", "label": labels[i], "note": f"{int(ent.counts[i]):,}"} for i in order],
         **ctx)
     return files
+
+
+def cluster_links(c: dict | None) -> list[dict | None]:
+    """Per entity: its cluster in the default layout, {"label", "href"} to the map centred on it, or None."""
+    if not c:
+        return []
+    views = map_views(c)
+    links = [{"label": label, "href": f"../index.html#{view}"} for label, view in zip(c["labels"], views)]
+    return [links[k] if k >= 0 else None for k in membership(c).tolist()]
 
 
 def sitemaps(urls: list[str], base: str, lastmod: str | None) -> dict[str, bytes]:

@@ -70,7 +70,10 @@ class DatasetResult:
     cooc:     (n, n) scipy.sparse.csr_matrix float32, symmetric, no diagonal: the co-occurrence graph
               over the kept entities (the viewer's and entity pages' "top co-occurring" come from it)
     stats:    counts and stage timings for the about page, JSON-able (str -> number/str)
-    quality:  variant name -> {"recall@10": .., "label@10": .., "trust": ..} when evaluated, else {}
+    quality:  variant name -> {"recall@10": .., "label@10": .., "label_chance": .., "trust": ..}
+              (`quality.layout_quality`; label figures with `[evaluate] label`, trust with the embedding)
+    clusters: variant name -> `clusters.find_clusters` dict (labels, x, y, size, extent, members,
+              terms, membership: int16 LE bytes per entity, -1 = noise); {} when not computed
     embedding: (n, d) float32 intermediate PyMDE embedding the layouts were projected from (same rows)
     """
 
@@ -80,4 +83,5 @@ class DatasetResult:
     layouts: dict[str, np.ndarray]
     stats: dict = field(default_factory=dict)
     quality: dict = field(default_factory=dict)
+    clusters: dict = field(default_factory=dict)
     embedding: np.ndarray | None = None

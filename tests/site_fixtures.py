@@ -59,8 +59,10 @@ def tiny_result(name: str = "tiny", n: int = 40, seed: int = 0, variants=("umap"
 
 
 def viewer_bundle(folder: Path) -> Path:
-    """A placeholder viewer bundle (what `npm --prefix js run build` would produce)."""
+    """A placeholder viewer + compare bundle (what `npm --prefix js run build` would produce)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "viewer.js").write_text("(()=>{document.title=document.title})();\n")
     (folder / "viewer.css").write_text(".atlas-app{display:flex}\n")
+    (folder / "compare.js").write_text("(()=>{document.title=document.title})();\n")
+    (folder / "compare.css").write_text(".cmp-panes{display:grid}\n")
     return folder

@@ -28,18 +28,27 @@ def test_build_produces_normalised_layouts(first_build):
     assert result.cooc.shape == (n, n) and (result.cooc != result.cooc.T).nnz == 0
     assert result.cooc.diagonal().sum() == 0
     assert set(result.stats["timings"]) == {"load", "cooccurrence", "knn", "embed", "project:umap", "project:tsne"}
-    assert store.misses == ["load", "cooccur", "knn", "embed", "project", "project"]
+    assert store.misses == ["load", "cooccur", "knn", "embed", "project", "project"] + ["quality", "clusters"] * 2
     assert result.embedding.shape == (n, spec.graph.embedding_dim)
+    # every build scores its layouts (recall, label agreement with its chance, trustworthiness) ...
+    for q in result.quality.values():
+        assert set(q) == {"recall@10", "label@10", "label_chance", "trust"}
+        assert q["label@10"] > q["label_chance"]
+    # ... and names their clusters
+    assert list(result.quality) == list(result.clusters) == ["umap", "tsne"]
+    for c in result.clusters.values():
+        assert len(c["labels"]) >= 3 and len(c["membership"]) == 2 * n
 
 
 def test_second_build_is_all_cache_hits_with_identical_artifacts(first_build):
     spec, store, result = first_build
     again = ArtifactStore(store.root)
     r2 = build_dataset(spec, again)
-    assert again.misses == [] and len(again.hits) == 6
+    assert again.misses == [] and len(again.hits) == 10
     for name in result.layouts:
         np.testing.assert_array_equal(result.layouts[name], r2.layouts[name])
     assert r2.stats == result.stats
+    assert r2.quality == result.quality and r2.clusters == result.clusters
 
 
 def test_changing_a_variant_recomputes_only_that_projection(first_build):
@@ -48,7 +57,8 @@ def test_changing_a_variant_recomputes_only_that_projection(first_build):
     changed = spec.model_copy(update={"variants": [v, spec.variants[1]]})
     s = ArtifactStore(store.root)
     build_dataset(changed, s)
-    assert s.misses == ["project"] and s.hits == ["load", "cooccur", "knn", "embed", "project"]
+    assert s.misses == ["project", "quality", "clusters"]
+    assert s.hits == ["load", "cooccur", "knn", "embed", "project", "quality", "clusters"]
 
 
 def test_changing_graph_params_recomputes_graph_and_projections(first_build):
@@ -56,7 +66,8 @@ def test_changing_graph_params_recomputes_graph_and_projections(first_build):
     changed = spec.model_copy(update={"graph": spec.graph.model_copy(update={"n_neighbors": 8})})
     s = ArtifactStore(store.root)
     build_dataset(changed, s)
-    assert s.hits == ["load", "cooccur"] and s.misses == ["knn", "embed", "project", "project"]
+    assert s.hits == ["load", "cooccur"]
+    assert s.misses == ["knn", "embed", "project", "project"] + ["quality", "clusters"] * 2
 
 
 def test_changing_pymde_params_recomputes_only_the_embedding_branch(first_build):
@@ -65,7 +76,9 @@ def test_changing_pymde_params_recomputes_only_the_embedding_branch(first_build)
     s = ArtifactStore(store.root)
     build_dataset(changed, s)
     # the UMAP variant projects the kNN graph, so only the embedding and the t-SNE of it are redone
-    assert s.hits == ["load", "cooccur", "knn", "project"] and s.misses == ["embed", "project"]
+    # and every variant's trustworthiness, which is measured against the embedding
+    assert s.hits == ["load", "cooccur", "knn", "project", "clusters"]
+    assert s.misses == ["embed", "project", "quality", "quality", "clusters"]
 
 
 def test_embedding_is_skipped_when_no_variant_needs_it(first_build, tmp_path):
@@ -75,6 +88,7 @@ def test_embedding_is_skipped_when_no_variant_needs_it(first_build, tmp_path):
     result = build_dataset(graph_only, s)
     assert "embed" not in s.hits + s.misses and result.embedding is None
     assert "mde_iterations" not in result.stats
+    assert "trust" not in result.quality["umap"]  # nothing to measure it against
 
 
 def test_chunk_size_does_not_invalidate_cooccurrence(first_build):
@@ -90,6 +104,7 @@ def test_rebuild_from_scratch_gives_identical_numbers(first_build, tmp_path):
     cold = build_dataset(spec, ArtifactStore(tmp_path / "cold"))
     for name in result.layouts:
         assert cold.layouts[name].tobytes() == result.layouts[name].tobytes()
+    assert cold.quality == result.quality and cold.clusters == result.clusters
 
 
 def test_n_neighbors_at_least_entity_count_is_a_clear_error(write_spec):

@@ -199,3 +199,13 @@ def test_email_eu_core_label_agreement(tmp_path):
     out = evaluate(spec, ArtifactStore(tmp_path / "cache"), baselines=False)
     (name, figures), = out["variants"].items()
     assert figures["label@10"] >= EMAIL_MIN_LABEL, (name, figures)
+
+
+def test_figure_cells_show_the_chance_level_next_to_label_agreement():
+    from sitegen.quality import figure_columns, format_figure
+
+    assert format_figure({"label@10": 0.6019, "label_chance": 0.0797}, "label@10") == "0.602 (0.080)"
+    assert format_figure({"recall@10": 0.5}, "recall@10") == "0.500"
+    assert format_figure({"recall@10": 0.5}, "trust") == "–"
+    assert [c[0] for c in figure_columns(10, None, has_trust=False)] == ["recall@10"]
+    assert [c[0] for c in figure_columns(5, "genre")] == ["recall@5", "label@5", "trust"]

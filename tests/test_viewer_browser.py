@@ -76,16 +76,33 @@ def tiny_viewer_result():
     return DatasetResult(spec, ent, cooc, layouts)
 
 
-def test_viewer_in_chromium(tmp_path):
+@pytest.fixture(scope="module")
+def tiny_site(tmp_path_factory):
+    """The freshly built bundles and the tiny site written with them (once for both scripts)."""
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
     subprocess.run(["npm", "run", "build"], cwd=JS, check=True, capture_output=True)
     from sitegen.site import write_site
 
-    out = tmp_path / "dist"
+    out = tmp_path_factory.mktemp("browser") / "dist"
     write_site([tiny_viewer_result()], out, viewer_dir=JS / "dist")
-    proc = subprocess.run(["node", "test/e2e.mjs", str(out), "tiny"], cwd=JS, capture_output=True, text=True, timeout=300)
+    return out
+
+
+def _run(script: str, site: Path) -> None:
+    proc = subprocess.run(["node", script, str(site), "tiny"], cwd=JS, capture_output=True, text=True, timeout=300)
     print(proc.stdout, proc.stderr)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert " 0 failed" in proc.stdout
+
+
+def test_viewer_in_chromium(tiny_site):
+    _run("test/e2e.mjs", tiny_site)
+
+
+def test_compare_page_in_chromium(tiny_site):
+    """js/test/e2e-compare.mjs: both canvases draw (side by side; stacked on a phone), hovering on the
+    left rings the same entity on the right, a click selects in both (lines, ranks, URL), reload and
+    back/forward restore, search selects, an XSS title stays text, the viewer links to the page."""
+    _run("test/e2e-compare.mjs", tiny_site)

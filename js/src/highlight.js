@@ -2,6 +2,7 @@
 // neighbours, search hits and "my list" into one priority level per point.
 
 export const NORMAL = 0, DIMMED = 1, HIDDEN = 2, HIT = 3, SELECTED = 4, HOVERED = 5;
+export const LOCATOR = 6; // overlay only: a hollow ring that shows where a point is (compare page)
 
 /**
  * pass: Uint8Array filter result or null; hide: hide (vs dim) filtered-out points;

@@ -1,8 +1,9 @@
 // Entry: read the config island, load the point file (first frame as soon as it decodes), then
 // stream in metadata and co-occurrences and wire the modules together through the store.
 import './style.css';
-import { decodePoints, positions, numberColumn, categoryColumn } from './format.js';
-import { decodeMsgpack, typed, strs } from './msgpack.js';
+import { decodePoints, positions } from './format.js';
+import { decodeMsgpack, strs } from './msgpack.js';
+import { decodeMeta, decodeNeighbors, pointSizes, baseSize, layoutBounds, indexOfId, earlyColors } from './data.js';
 import { createStore, defaultState, parseHash, syncHash } from './store.js';
 import { bindCamera, screenToData, scaleOf, fitView } from './camera.js';
 import { createContext, createRenderer } from './renderer.js';
@@ -101,19 +102,7 @@ async function start() {
   let xy = xyOf(variant);
   // layout bounds: the file's per-column min/max, or a scan when they are missing
   const boundsCache = {};
-  const boundsOf = (v) => (boundsCache[v] ||= (() => {
-    const c = table.columns[`xy:${v}`];
-    if (c && c.min?.length === 2 && [...c.min, ...c.max].every(Number.isFinite) && c.max[0] >= c.min[0] && c.max[1] >= c.min[1]) {
-      return { x0: c.min[0], y0: c.min[1], x1: c.max[0], y1: c.max[1] };
-    }
-    const p = xyOf(v);
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (let i = 0; i < p.length; i += 2) {
-      const x = p[i], y = p[i + 1];
-      if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
-    }
-    return x0 <= x1 ? { x0, y0, x1, y1 } : { x0: -1, y0: -1, x1: 1, y1: 1 };
-  })());
+  const boundsOf = (v) => (boundsCache[v] ||= layoutBounds(table, v, xyOf(v)));
   const size = () => [canvas.clientWidth || 1, canvas.clientHeight || 1];
   // the fitted view for the current layout and canvas size (6 % margin each side)
   const home = () => { const [w, hh] = size(); return { ...fitView(boundsOf(variant), w, hh, 0.06), fit: true }; };
@@ -128,21 +117,11 @@ async function start() {
     getView: viewNow,
     onFrame: (view, w, hh) => labels?.update(view, w, hh),
   });
-  const sizeName = Object.keys(table.columns).find((k) => table.columns[k].kind === 'size');
-  const pop = sizeName ? numberColumn(table, sizeName) : null;
-  const sizes = new Uint8Array(n);
-  if (pop) {
-    let lo = Infinity, hi = -Infinity;
-    for (let i = 0; i < n; i++) { const v = pop[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
-    const span = hi > lo ? hi - lo : 1;
-    for (let i = 0; i < n; i++) sizes[i] = pop[i] === pop[i] ? Math.round(((pop[i] - lo) / span) * 255) : 0;
-  }
-  // smaller points for bigger maps, so the overview is not a solid blob
-  const base = n > 300000 ? 1.5 : n > 30000 ? 2 : n > 3000 ? 3 : 5;
+  const sizes = pointSizes(table);
+  const base = baseSize(n);
   renderer.setSizes(sizes, base, base * 3);
   renderer.setPositions(xy);
-  const firstColor = table.columns[store.get().color]?.kind === 'category' ? categoryColumn(table, store.get().color) : null;
-  const early = colorChannel(firstColor ? { type: 'category', categories: Array.from({ length: firstColor.count }, (_, k) => String(k)), codes: firstColor.missing === 0xff ? Uint16Array.from(firstColor.codes, (c) => (c === 0xff ? 0xffff : c)) : firstColor.codes } : null, null, n, config.accent);
+  const early = earlyColors(table, store.get().color, config.accent);
   renderer.setColors(early.index);
   renderer.setPalette(early.texture);
   renderer.requestDraw();
@@ -346,20 +325,8 @@ async function start() {
   // ---- metadata and neighbours stream in after the first frame
   loadRest();
   const metaRaw = decodeMsgpack(await metaP);
-  meta = {
-    ids: strs(metaRaw.ids), labels: strs(metaRaw.labels), slugs: strs(metaRaw.slugs), counts: metaRaw.counts,
-    fields: {}, clusters: metaRaw.clusters || null,
-  };
-  for (const [name, c] of Object.entries(metaRaw.fields || {})) {
-    if (c.type === 'number') meta.fields[name] = { type: 'number', values: typed(c.values, Float32Array) };
-    else if (c.type === 'category') meta.fields[name] = { type: 'category', categories: c.categories.map(String), codes: typed(c.codes, Uint16Array) };
-    else if (c.type === 'tags') meta.fields[name] = { type: 'tags', categories: c.categories.map(String), indptr: typed(c.indptr, Uint32Array), codes: typed(c.codes, Uint16Array) };
-    else if (c.type === 'text') meta.fields[name] = { type: 'text', values: strs(c.values) };
-  }
-  idOf = (id) => { // linear, but only on selection changes; keeps 100k+ ids off the heap
-    for (let i = 0; i < n; i++) if (meta.ids.get(i) === id) return i;
-    return -1;
-  };
+  meta = decodeMeta(metaRaw);
+  idOf = (id) => indexOfId(meta.ids, id);
   const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => meta.counts[b] - meta.counts[a] || a - b);
   const rank = new Uint32Array(n);
   order.forEach((i, k) => { rank[i] = k; });
@@ -379,7 +346,19 @@ async function start() {
       refreshState();
     },
   });
-  bar.append(...[variantSel, countEl].filter(Boolean));
+  // the compare page (two layouts side by side) opens with this layout and selection
+  const compareLink = (config.variants || []).length > 1 ? h('a.atlas-compare-link', { href: `${config.root || ''}compare.html`, text: 'Compare layouts' }) : null;
+  const updateCompareLink = () => {
+    if (!compareLink) return;
+    const p = new URLSearchParams();
+    const v = variantOf(store.get().variant);
+    if (v !== config.variants[0].name) p.set('a', v);
+    if (store.get().sel) p.set('sel', store.get().sel);
+    compareLink.setAttribute('href', `${config.root || ''}compare.html${p.toString() ? `#${p}` : ''}`);
+  };
+  store.subscribe((s, changed) => { if (changed.has('sel') || changed.has('variant')) updateCompareLink(); });
+  updateCompareLink();
+  bar.append(...[variantSel, compareLink, countEl].filter(Boolean));
   panel = mountPanel(side, {
     store, fields: config.fields || [], columns: meta.fields,
     onList: (text, opts) => { listOpts = opts; store.set({ list: text }); applyList(); },
@@ -394,8 +373,7 @@ async function start() {
 
   const nbRaw = await neighborsP;
   if (nbRaw) {
-    const nb = decodeMsgpack(nbRaw);
-    neighbors = { indptr: typed(nb.indptr, Uint32Array), indices: typed(nb.indices, Uint32Array), weights: typed(nb.weights, Float32Array) };
+    neighbors = decodeNeighbors(decodeMsgpack(nbRaw));
     refreshState();
     showDetail();
   }

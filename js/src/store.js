@@ -105,15 +105,18 @@ export function createStore(initial) {
   };
 }
 
+const DISCRETE = ['sel', 'filters', 'hide', 'color', 'variant', 'list'];
+
 /**
  * Keep the store and location.hash in step. Discrete changes push a history entry, view moves and
- * typing replace it; back/forward (hashchange) load the state from the URL.
+ * typing replace it; back/forward (hashchange) load the state from the URL. `codec` lets another
+ * page (compare.js) bring its own state: {format(state, defaults), parse(hash, defaults), discrete: [keys]}.
  */
-export function syncHash(store, defaults, win = window) {
+export function syncHash(store, defaults, win = window, codec = { format: formatHash, parse: parseHash, discrete: DISCRETE }) {
   let writing = false;
   let timer = 0;
   const write = (push) => {
-    const h = formatHash(store.get(), defaults);
+    const h = codec.format(store.get(), defaults);
     const cur = win.location.hash.replace(/^#/, '');
     if (h === cur) return;
     writing = true;
@@ -124,14 +127,14 @@ export function syncHash(store, defaults, win = window) {
   };
   store.subscribe((s, changed, info) => {
     if (info.fromUrl) return;
-    const discrete = ['sel', 'filters', 'hide', 'color', 'variant', 'list'].some((k) => changed.has(k));
+    const discrete = codec.discrete.some((k) => changed.has(k));
     clearTimeout(timer);
     if (discrete || info.push) write(true);
     else timer = setTimeout(() => write(false), 150); // view and typing: coalesce, no history entry
   });
   const load = () => {
     if (writing) return;
-    store.set(parseHash(win.location.hash, defaults), { fromUrl: true });
+    store.set(codec.parse(win.location.hash, defaults), { fromUrl: true });
   };
   win.addEventListener('popstate', load);
   win.addEventListener('hashchange', load);

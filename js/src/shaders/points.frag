@@ -10,6 +10,14 @@ void main() {
   float r = length(d) * vSize;             // distance from the centre in px
   float cover = clamp(0.5 * vSize - r + 0.5, 0.0, 1.0);
   if (cover <= 0.0) discard;
+  if (vRing > 2.5) {                       // locator: 1 px halo, 3 px ring, 1 px halo at the rim; hollow inside
+    float e = 0.5 * vSize - r;             // px in from the rim
+    float inner = clamp(5.5 - e, 0.0, 1.0);
+    if (inner <= 0.0) discard;
+    float ring = clamp(e - 0.5, 0.0, 1.0) * clamp(4.5 - e, 0.0, 1.0);
+    gl_FragColor = vec4(mix(vColor.rgb, ringColor, ring), cover * inner * mix(0.6, 1.0, ring));
+    return;
+  }
   vec3 rgb = vColor.rgb;
   if (vRing > 0.0) rgb = mix(rgb, ringColor, step(0.5 * vSize - 2.0 * vRing, r) * 0.9);
   gl_FragColor = vec4(rgb, vColor.a * cover);

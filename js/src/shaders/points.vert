@@ -1,5 +1,5 @@
 // One vertex per entity. state: 0 normal, 1 dimmed (filtered out), 2 hidden, 3 highlighted
-// (search/list hit, neighbour of the selection), 4 selected, 5 hovered.
+// (search/list hit, neighbour of the selection), 4 selected, 5 hovered, 6 locator ring.
 precision highp float;
 attribute vec2 pos;
 #ifdef MORPH
@@ -44,6 +44,11 @@ void main() {
     s = max(s * 1.5, s + 4.0);
     a = 1.0;
     vRing = state > 3.5 ? 1.0 : 0.5;
+  }
+  if (state > 5.5) {                       // 6 locator (compare page overlay): a hollow ring around the point
+    s = max(s + 22.0, 30.0);
+    vRing = 3.0;
+    col.rgb = background;                  // the ring's halo
   }
   gl_PointSize = s;
   vSize = s;

@@ -1,0 +1,103 @@
+// Helpers shared by the browser end-to-end scripts (e2e.mjs, e2e-compare.mjs): a static file server,
+// a PNG decoder for screenshots, pixel counts against the background, chromium's flags.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+
+const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.png': 'image/png' };
+export function serve(root) {
+  const abs = path.resolve(root);
+  const server = http.createServer((req, res) => {
+    let file = path.join(abs, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    if (!file.startsWith(abs)) return res.writeHead(403).end();
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (!fs.existsSync(file)) return res.writeHead(404).end('not found');
+    res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
+}
+
+/** Decode an 8-bit RGB(A) PNG (what Chromium's screenshots are). */
+export function decodePNG(buf) {
+  let pos = 8, width = 0, height = 0, colorType = 6;
+  const idat = [];
+  while (pos < buf.length) {
+    const len = buf.readUInt32BE(pos), type = buf.toString('ascii', pos + 4, pos + 8), data = buf.subarray(pos + 8, pos + 8 + len);
+    if (type === 'IHDR') { width = data.readUInt32BE(0); height = data.readUInt32BE(4); colorType = data[9]; }
+    else if (type === 'IDAT') idat.push(data);
+    pos += 12 + len;
+  }
+  const bpp = colorType === 6 ? 4 : 3, stride = width * bpp;
+  const raw = zlib.inflateSync(Buffer.concat(idat)), px = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)], o = y * stride;
+    for (let x = 0; x < stride; x++) {
+      const a = x >= bpp ? px[o + x - bpp] : 0, b = y > 0 ? px[o - stride + x] : 0, c = x >= bpp && y > 0 ? px[o - stride + x - bpp] : 0;
+      let v = raw[y * (stride + 1) + 1 + x];
+      if (f === 1) v += a; else if (f === 2) v += b; else if (f === 3) v += (a + b) >> 1;
+      else if (f === 4) { const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c); v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c; }
+      px[o + x] = v & 255;
+    }
+  }
+  return { width, height, bpp, px };
+}
+/** The background: the most common colour of a decoded image (a screenshot's edge row can be a border). */
+export function bgOf(img) {
+  if (img.bg) return img.bg;
+  const { width, height, bpp, px } = img;
+  const seen = new Map();
+  for (let y = 0; y < height; y += 3) for (let x = 0; x < width; x += 3) {
+    const i = (y * width + x) * bpp, key = (px[i] << 16) | (px[i + 1] << 8) | px[i + 2];
+    seen.set(key, (seen.get(key) || 0) + 1);
+  }
+  const key = [...seen].sort((a, b) => b[1] - a[1])[0][0];
+  return (img.bg = [key >> 16, (key >> 8) & 255, key & 255]);
+}
+/** Count pixels differing from the background colour in a decoded image. */
+export function nonBackground(img) {
+  const { width, height, bpp, px } = img;
+  const bg = bgOf(img);
+  let k = 0;
+  for (let i = 0; i < width * height; i++) {
+    if (Math.abs(px[i * bpp] - bg[0]) + Math.abs(px[i * bpp + 1] - bg[1]) + Math.abs(px[i * bpp + 2] - bg[2]) > 24) k++;
+  }
+  return k;
+}
+
+/** Non-background pixels inside a rectangle (x0, y0, x1, y1 in image pixels) of a decoded image. */
+export function nonBackgroundIn(img, x0, y0, x1, y1) {
+  const { width, bpp, px } = img;
+  const bg = bgOf(img);
+  let k = 0;
+  for (let y = Math.max(0, y0 | 0); y < Math.min(img.height, y1); y++) {
+    for (let x = Math.max(0, x0 | 0); x < Math.min(width, x1); x++) {
+      const i = (y * width + x) * bpp;
+      if (Math.abs(px[i] - bg[0]) + Math.abs(px[i + 1] - bg[1]) + Math.abs(px[i + 2] - bg[2]) > 24) k++;
+    }
+  }
+  return k;
+}
+/** Pixels whose colour reads as the tiny site's "west" (sky blue) vs "east" (orange) category. */
+export function blueOrange(img, x0, x1) {
+  const { width, height, bpp, px } = img;
+  let blue = 0, orange = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = Math.max(0, x0 | 0); x < Math.min(width, x1); x++) {
+      const i = (y * width + x) * bpp, r = px[i], g = px[i + 1], b = px[i + 2];
+      if (b > r + 40 && b > 90) blue++;
+      else if (r > b + 60 && r > 120) orange++;
+    }
+  }
+  return { blue, orange };
+}
+/** Summed distance from the background colour over the image (how much ink the points put down). */
+export function ink(img) {
+  const { width, height, bpp, px } = img;
+  const bg = bgOf(img);
+  let t = 0;
+  for (let i = 0; i < width * height; i++) t += Math.abs(px[i * bpp] - bg[0]) + Math.abs(px[i * bpp + 1] - bg[1]) + Math.abs(px[i * bpp + 2] - bg[2]);
+  return t;
+}
+export const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
