@@ -259,7 +259,9 @@ def render_dataset(r: DatasetResult, common: dict, epoch: int | None,
         page = {**page, "title": f"Parameter sweep · {title}"}
         files[f"{name}/sweep.html"] = _render("sweep.html.j2", root="../", page=page, sheet=sheet, **ctx)
         urls.append(f"{name}/sweep.html")
-    files.update(compare_files(r, packed, variants, labels, ctx))  # <dataset>/compare.html (2+ variants)
+    compare = compare_files(r, packed, variants, labels, ctx)  # <dataset>/compare.html (2+ variants)
+    files.update(compare)
+    urls += sorted(compare)
     files.update(entity_pages(r, packed, ctx, title, image(packed.thumbs[default]) if absolute else None))
     urls.append(f"{name}/e/index.html")
     urls += [f"{name}/e/{s}.html" for s in packed.slugs]
