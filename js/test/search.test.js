@@ -54,13 +54,10 @@ test('my list: lines and CSV are matched fuzzily, misses reported', () => {
   assert.deepEqual(parseListLines('name\n"Zola, Émile",x\nNana,3\n', { csv: true }), ['Zola, Émile', 'Nana']);
 });
 
-test('100k entities: a keystroke stays well under a frame budget once indexed', () => {
+test('100k entities: the index finds the exact entity first (timing: js/bench/search.mjs)', () => {
   const n = 100000;
   const L = Array.from({ length: n }, (_, i) => `Entity ${['amber', 'birch', 'cedar', 'delta'][i % 4]} ${i}`);
   const ix = buildIndex(L, L.map((_, i) => `e${i}`), Float64Array.from({ length: n }, (_, i) => i % 97));
-  const t0 = performance.now();
   const r = search(ix, 'cedar 4242');
-  const dt = performance.now() - t0;
   assert.equal(L[r[0].i], 'Entity cedar 4242');
-  assert.ok(dt < 200, `took ${dt} ms`);
 });
