@@ -28,14 +28,15 @@ from .tables import Entities
 
 
 def annotate_layouts(spec: DatasetSpec, store: ArtifactStore, layouts: dict[str, np.ndarray], entities: Entities,
-                     association: Callable[[], sp.csr_matrix], embedding: np.ndarray | None,
+                     association: Callable[[], sp.csr_matrix | np.ndarray], embedding: np.ndarray | None,
                      keys: dict[str, tuple[str, str]], tick) -> tuple[dict[str, dict], dict[str, dict]]:
     """Quality figures and clusters of every layout, cached.
 
     Args:
         layouts: variant -> (n, 2) float32, rows in `entities` order
-        association: builds the (n, n) association matrix recall is measured against; called at
-            most once, and only when some variant's figures are not cached
+        association: gives what recall is measured against (the (n, n) association matrix, or its
+            rows' ranked neighbours, see `quality.neighbour_recall`); called at most once, and only
+            when some variant's figures are not cached
         embedding: (n, d) float32 PyMDE embedding, or None (then no trustworthiness)
         keys: variant -> (quality key, clusters key)
         tick: the stage's progress ticker (told when anything is computed)

@@ -35,24 +35,28 @@ def association(cooc: sp.csr_matrix, counts: np.ndarray, n_collections: int, tra
               are dropped.
     Weighted co-occurrence (value/time closeness) is used as c_ij as is.
     """
-    sim = cooc.tocsr(copy=True).astype(np.float64)
-    if transform == "inv_log":
-        pass
-    else:
-        rows = np.repeat(np.arange(sim.shape[0]), np.diff(sim.indptr))
-        ni = counts[rows].astype(np.float64)
-        nj = counts[sim.indices].astype(np.float64)
-        c = sim.data
-        if transform == "jaccard":
-            sim.data = c / np.maximum(ni + nj - c, 1e-12)
-        elif transform == "cosine":
-            sim.data = c / np.sqrt(ni * nj)
+    cooc = cooc.tocsr()
+    c = cooc.data.astype(np.float32)  # a new array: the input matrix is never modified
+    if transform != "inv_log":
+        # float32 and shared index arrays: this runs over every stored pair (7.6M on MovieLens)
+        rows = np.repeat(np.arange(cooc.shape[0], dtype=np.int32), np.diff(cooc.indptr))
+        n = np.asarray(counts, dtype=np.float32)
+        if transform == "cosine":
+            inv = 1.0 / np.sqrt(np.maximum(n, 1e-12))
+            c *= inv[rows]
+            c *= inv[cooc.indices]
+        elif transform == "jaccard":
+            c /= np.maximum(n[rows] + n[cooc.indices] - c, np.float32(1e-12))
         elif transform == "ppmi":
-            sim.data = np.maximum(np.log(c * max(n_collections, 1) / (ni * nj)), 0.0)
-            sim.eliminate_zeros()
+            c = np.log(c * np.float32(max(n_collections, 1)) / (n[rows] * n[cooc.indices]))
+            np.maximum(c, 0, out=c)
         else:
             raise ValueError(transform)
-    return sim.astype(np.float32)
+    if transform == "ppmi":  # drops entries in place, so it must not share the input's index arrays
+        sim = sp.csr_matrix((c, cooc.indices.copy(), cooc.indptr.copy()), shape=cooc.shape)
+        sim.eliminate_zeros()
+        return sim
+    return sp.csr_matrix((c, cooc.indices, cooc.indptr), shape=cooc.shape)
 
 
 @dataclass(frozen=True)

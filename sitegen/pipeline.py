@@ -31,7 +31,7 @@ from .tables import Collections, DatasetResult, Entities
 
 # Bump a stage's number when its code changes what it computes: its cached artifacts (and every
 # downstream one, through the upstream keys) are then recomputed.
-CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 1, "embed": 1, "project": 5, "quality": 1, "clusters": 1}
+CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 2, "embed": 1, "project": 5, "quality": 2, "clusters": 1}
 
 
 @dataclass
@@ -134,11 +134,17 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
     annotate_keys = {v: (stage_key("quality", CODE_VERSION["quality"], q_params, [keys[v], *q_up]),
                          stage_key("clusters", CODE_VERSION["clusters"], {}, [keys[v]])) for v in layouts}
     n_coll = loaded.collections.n_collections
+
+    def truth():
+        # recall is measured against each entity's strongest associations: the kNN graph holds them
+        # already when it is at least k wide (ties broken the same way), else rank the association
+        if spec.graph.n_neighbors >= spec.evaluate.k:
+            return g.knn_idx
+        return graph_stage.association(cooc_kept, entities.counts, n_coll, spec.graph.transform)
+
     with rep.stage(f"{tag}: quality + clusters") as tick:
-        quality, clusters = annotate_layouts(
-            spec, store, layouts, entities,
-            lambda: graph_stage.association(cooc_kept, entities.counts, n_coll, spec.graph.transform),
-            None if emb is None else emb.coords, annotate_keys, tick)
+        quality, clusters = annotate_layouts(spec, store, layouts, entities, truth,
+                                             None if emb is None else emb.coords, annotate_keys, tick)
 
     stats = {
         **loaded.stats.as_dict(),

@@ -46,15 +46,17 @@ def top_neighbours(sim: sp.csr_matrix, k: int) -> np.ndarray:
     return idx
 
 
-def neighbour_recall(sim: sp.csr_matrix, xy: np.ndarray, k: int = 10) -> float:
+def neighbour_recall(sim: sp.csr_matrix | np.ndarray, xy: np.ndarray, k: int = 10) -> float:
     """Mean over entities of |top-k graph neighbours ∩ k nearest 2D neighbours| / |top-k graph neighbours|.
 
     Args:
-        sim: (n, n) sparse similarity (co-occurrence or association; higher = closer), no diagonal
+        sim: (n, n) sparse similarity (co-occurrence or association; higher = closer), no diagonal;
+            or its rows' neighbours already ranked: (n, >= k) int, strongest first, -1 = none (the
+            pipeline's kNN graph, which saves recomputing the association)
         xy: (n, 2) layout, same row order
     Entities without any graph neighbour are left out of the mean.
     """
-    truth = top_neighbours(sim, k)
+    truth = np.asarray(sim)[:, :k] if isinstance(sim, np.ndarray) else top_neighbours(sim, k)
     found = knn_2d(xy, k)
     valid = truth >= 0
     # Row-wise set intersection: compare each true neighbour with the k found ones.
@@ -143,7 +145,7 @@ def trustworthiness(high: np.ndarray, xy: np.ndarray, k: int = 10, sample: int =
     return float(tw(h, l, n_neighbors=k))
 
 
-def layout_quality(xy: np.ndarray, sim: sp.csr_matrix, k: int = 10, labels: np.ndarray | None = None,
+def layout_quality(xy: np.ndarray, sim: sp.csr_matrix | np.ndarray, k: int = 10, labels: np.ndarray | None = None,
                    high: np.ndarray | None = None, seed: int = 0) -> dict:
     """The figures `evaluate` reports for one layout, rounded, JSON-able."""
     out = {f"recall@{k}": round(neighbour_recall(sim, xy, k), 4)}

@@ -39,8 +39,10 @@ def test_edges_are_undirected_with_mutual_weight_two():
 def test_association_keeps_sparsity_and_symmetry(transform):
     cooc, _ = planted_cooc(60)
     counts = np.asarray(cooc.sum(axis=1)).ravel() + 1
+    before = cooc.copy()
     s = graph.association(cooc, counts, 500, transform)
     assert s.shape == cooc.shape and s.dtype == np.float32
+    assert (cooc != before).nnz == 0 and (cooc.indices == before.indices).all()  # input untouched
     assert abs(s - s.T).max() < 1e-5
     assert (s.data > 0).all()
 
