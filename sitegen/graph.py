@@ -82,7 +82,8 @@ class KnnGraph:
 
 def knn_graph(sim: sp.csr_matrix, k: int) -> KnnGraph:
     sim = sim.tocsr()
-    sim.sort_indices()
+    if not sim.has_sorted_indices:  # a sorted copy: `association` shares index arrays with its input
+        sim = sim.sorted_indices()
     idx, val = topk_rows(sim.indptr.astype(np.int64), sim.indices.astype(np.int32),
                          sim.data.astype(np.float32), k)
     return KnnGraph(idx=idx, sim=val)
