@@ -7,17 +7,12 @@
 // entities, "<img src=x onerror=alert(1)>" (id0). Prints "N passed, N failed".
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
-import { serve, decodePNG, bgOf, nonBackground, CHROME_ARGS } from './e2e-lib.mjs';
+import { serve, decodePNG, bgOf, nonBackground, CHROME_ARGS, checks } from './e2e-lib.mjs';
 
 const [siteDir, dataset] = process.argv.slice(2);
 if (!siteDir || !dataset) { console.error('usage: node test/e2e-compare.mjs SITE_DIR DATASET'); process.exit(2); }
 
-const results = [];
-async function check(name, fn) {
-  try { await fn(); results.push([name, true]); console.log(`ok   ${name}`); }
-  catch (e) { results.push([name, false]); console.log(`FAIL ${name}: ${e.message}`); }
-}
-const assert = (c, msg) => { if (!c) throw new Error(msg); };
+const { check, assert, finish } = checks();
 
 /** Pixels that differ between two same-sized decoded images inside [x0, x1) x [y0, y1) (all when omitted). */
 function changed(a, b, x0 = 0, y0 = 0, x1 = a.width, y1 = a.height) {
@@ -230,6 +225,4 @@ try {
   await noGL.close();
   server.close();
 }
-const passed = results.filter((r) => r[1]).length;
-console.log(`${passed} passed, ${results.length - passed} failed`);
-process.exit(results.length - passed ? 1 : 0);
+finish();

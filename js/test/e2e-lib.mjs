@@ -101,3 +101,21 @@ export function ink(img) {
   return t;
 }
 export const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** A tiny check runner shared by the e2e scripts: `check(name, fn)` records and prints one result,
+ * `assert(cond, msg)` throws, `finish()` prints the "N passed, N failed" line and exits with 1 on
+ * any failure. */
+export function checks() {
+  const results = [];
+  async function check(name, fn) {
+    try { await fn(); results.push([name, true]); console.log(`ok   ${name}`); }
+    catch (e) { results.push([name, false]); console.log(`FAIL ${name}: ${e.message}`); }
+  }
+  const assert = (c, msg) => { if (!c) throw new Error(msg); };
+  function finish() {
+    const passed = results.filter((r) => r[1]).length;
+    console.log(`${passed} passed, ${results.length - passed} failed`);
+    process.exit(results.length - passed ? 1 : 0);
+  }
+  return { check, assert, finish };
+}

@@ -7,17 +7,12 @@
 // field "kind" that is "west" exactly for points with x < -0.3. Prints "N passed, N failed".
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
-import { serve, decodePNG, nonBackground, nonBackgroundIn, blueOrange, ink, CHROME_ARGS } from './e2e-lib.mjs';
+import { serve, decodePNG, nonBackground, nonBackgroundIn, blueOrange, ink, CHROME_ARGS, checks } from './e2e-lib.mjs';
 
 const [siteDir, dataset] = process.argv.slice(2);
 if (!siteDir || !dataset) { console.error('usage: node test/e2e.mjs SITE_DIR DATASET'); process.exit(2); }
 
-const results = [];
-async function check(name, fn) {
-  try { await fn(); results.push([name, true]); console.log(`ok   ${name}`); }
-  catch (e) { results.push([name, false]); console.log(`FAIL ${name}: ${e.message}`); }
-}
-const assert = (c, msg) => { if (!c) throw new Error(msg); };
+const { check, assert, finish } = checks();
 
 const server = await serve(siteDir);
 const base = `http://127.0.0.1:${server.address().port}/${dataset}/index.html`;
@@ -360,6 +355,4 @@ try {
   await noGL.close();
   server.close();
 }
-const passed = results.filter((r) => r[1]).length;
-console.log(`${passed} passed, ${results.length - passed} failed`);
-process.exit(results.length - passed ? 1 : 0);
+finish();
