@@ -24,7 +24,8 @@ def compare_files(r: DatasetResult, packed: Packed, variants: list[str], labels:
     """
     if len(variants) < 2:
         return {}
-    from .site import CONFIG_VERSION, environment, json_island, plain_text  # site imports this module
+    from .site import CONFIG_VERSION  # site imports this module
+    from .templating import environment, json_island, plain_text
 
     spec = r.spec
     name, site = spec.name, spec.site

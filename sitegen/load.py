@@ -186,7 +186,6 @@ def _mix64(x: np.ndarray) -> np.ndarray:
 def load_entities(spec: DatasetSpec, ids: np.ndarray, counts: np.ndarray) -> tuple[Entities, int]:
     """Join the metadata table onto the kept entity ids (in dense order)."""
     es = spec.entities
-    n = len(ids)
     if es is None:
         return Entities(ids=ids, labels=ids.copy(), counts=counts), 0
     path = spec.resolve(es.path)

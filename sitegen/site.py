@@ -12,34 +12,29 @@ Contract with the viewer: docs/site-data.md.
 
 from __future__ import annotations
 
-import html
-import json
 import os
 import re
 import time
-from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlparse
 
-import jinja2
-from markupsafe import Markup
 
 from .assets import TEMPLATES, Assets, hashed_name, load_assets
 from .compare_page import PAGE as COMPARE_PAGE, compare_files
 from .compress import compress_tree, compressible
 from .errors import BuildError
-from .clusters import map_views, membership
-from .meta import Packed, format_number, pack_dataset
-from .quality import figure_columns, format_figure
+from .meta import pack_dataset
 from .sweep_page import sheet_context
 from .output import publish, write_bytes
+from .about_page import about_context
+from .entity_pages import entity_pages
+from .templating import json_island, plain_text, render, render_markdown, variant_label
 from .tables import DatasetResult
 from .thumbs import HEIGHT, WIDTH
 
 CONFIG_VERSION = 1
 RESERVED_DATASETS = {"assets"}
 RESERVED_VARIANTS = {"e", "data"}
-METHOD_LABELS = {"umap": "UMAP", "tsne": "t-SNE"}
 SITEMAP_MAX = 50_000  # URLs per sitemap file (sitemaps.org limit)
 TOP_FALLBACK = 50  # entities linked from the no-JavaScript fallback
 
@@ -72,51 +67,6 @@ def write_site(results: list[DatasetResult], out: Path, *, viewer_dir: Path | No
                 raise BuildError(f"build check failed: {rel}.br is missing")
 
     return publish(Path(out), build, verify, source_date_epoch)
-
-
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             trim_blocks=False, lstrip_blocks=False)
-    return env
-
-
-def render_markdown(text: str) -> Markup:
-    """A safe subset of Markdown: paragraphs, [text](http(s) links), **strong**, *em*, `code`.
-
-    The text is HTML-escaped first; only the fixed tags below are added afterwards.
-    """
-    out = []
-    for para in re.split(r"\n\s*\n", text.strip()):
-        h = html.escape(" ".join(para.split()), quote=True)
-        h = re.sub(r"`([^`]+)`", r"<code>\1</code>", h)
-        h = re.sub(r"\*\*(\S(?:.*?\S)?)\*\*", r"<strong>\1</strong>", h)
-        h = re.sub(r"(?<![\w*])\*(\S(?:.*?\S)?)\*(?![\w*])", r"<em>\1</em>", h)
-        h = re.sub(r"\[([^\[\]<>]+)\]\((https?://[^\s()<>]+)\)", r'<a href="\2" rel="nofollow noopener">\1</a>', h)
-        if h:
-            out.append(f"<p>{h}</p>")
-    return Markup("\n".join(out))
-
-
-def plain_text(text: str, limit: int = 300) -> str:
-    """The first paragraph of a Markdown description as plain text, for meta descriptions."""
-    first = re.split(r"\n\s*\n", text.strip())[0] if text.strip() else ""
-    first = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", " ".join(first.split()))
-    first = re.sub(r"[*`]", "", first)
-    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
-
-
-def json_island(obj) -> Markup:
-    """JSON for <script type="application/json">: <, >, &, U+2028, U+2029 escaped so it cannot end the tag."""
-    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(ch, esc)
-    return Markup(text)
-
-
-def _render(name: str, **ctx) -> bytes:
-    return environment().get_template(name).render(**ctx).encode("utf-8")
 
 
 def _base(url: str) -> str:
@@ -180,20 +130,14 @@ def render_site(results: list[DatasetResult], assets: Assets, source_date_epoch:
             f"{len(results)} interactive maps: " + ", ".join(c["title"] for c in cards),
             "image": (site_base if _absolute(site_base) else "") + first["thumb"], "image_alt": first["thumb_alt"],
             "url": site_base if _absolute(site_base) else ""}
-    files["index.html"] = _render("gallery.html.j2", root="", page=page, theme=theme, datasets=cards, **common)
+    files["index.html"] = render("gallery.html.j2", root="", page=page, theme=theme, datasets=cards, **common)
     page404 = {**page, "title": "Page not found", "url": "", "image": ""}
     # 404.html is served at any depth, so its links use the site's base URL (or the host root).
-    files["404.html"] = _render("404.html.j2", root=site_base or "/", page=page404, theme=theme, **common)
+    files["404.html"] = render("404.html.j2", root=site_base or "/", page=page404, theme=theme, **common)
     files.update(sitemaps(urls, site_base, lastmod))
     files["robots.txt"] = ("User-agent: *\nAllow: /\n" + (f"Sitemap: {site_base}sitemap.xml\n" if _absolute(site_base) else "")).encode()
     files["_headers"] = headers_file(files, site_base, assets.needs_eval).encode()
     return files
-
-
-def _variant_label(v) -> str:
-    if v.label:
-        return v.label
-    return METHOD_LABELS.get(v.name, v.name) if v.name == v.method else v.name
 
 
 def render_dataset(r: DatasetResult, common: dict, epoch: int | None,
@@ -205,7 +149,7 @@ def render_dataset(r: DatasetResult, common: dict, epoch: int | None,
     n = len(r.entities)
     default = spec.default_variant
     variants = [default] + [v.name for v in spec.variants if v.name != default]
-    labels = {v.name: _variant_label(v) for v in spec.variants}
+    labels = {v.name: variant_label(v) for v in spec.variants}
     fspecs = spec.entities.fields if spec.entities else {}
     packed = pack_dataset(r, variants, site.color_by, site.accent, site.theme,
                           {k: f.label for k, f in fspecs.items() if f.label}, list(fspecs))
@@ -239,7 +183,7 @@ def render_dataset(r: DatasetResult, common: dict, epoch: int | None,
         page = {"title": f"{title} ({labels[v]})" if v != default else title, "description": description,
                 "image": image(packed.thumbs[v]) if absolute else depth + packed.thumbs[v],
                 "image_alt": f"Overview of the {labels[v]} map of {title}", "url": absolute + rel_dir if absolute else ""}
-        files[f"{rel_dir}index.html"] = _render(
+        files[f"{rel_dir}index.html"] = render(
             "viewer.html.j2", root="../" + depth, ds_root=depth, page=page,
             data={"points": packed.points}, config_json=json_island(config), overview=depth + packed.thumbs[v],
             overview_alt=page["image_alt"], thumb_w=WIDTH, thumb_h=HEIGHT, variant_label=labels[v],
@@ -250,14 +194,14 @@ def render_dataset(r: DatasetResult, common: dict, epoch: int | None,
 
     page = {"title": f"About {title}", "description": description, "image": image(packed.thumbs[default]),
             "image_alt": f"Overview of {title}", "url": ""}
-    files[f"{name}/about.html"] = _render("about.html.j2", root="../", page=page, sweep_href="sweep.html" if sweep else "",
+    files[f"{name}/about.html"] = render("about.html.j2", root="../", page=page, sweep_href="sweep.html" if sweep else "",
                                           **about_context(r, packed, epoch), **ctx)
     urls.append(f"{name}/about.html")
     if sweep:
         thumbs, sheet = sheet_context(spec, sweep, labels)
         files.update({f"{name}/{rel}": png for rel, png in thumbs.items()})
         page = {**page, "title": f"Parameter sweep · {title}"}
-        files[f"{name}/sweep.html"] = _render("sweep.html.j2", root="../", page=page, sheet=sheet, **ctx)
+        files[f"{name}/sweep.html"] = render("sweep.html.j2", root="../", page=page, sheet=sheet, **ctx)
         urls.append(f"{name}/sweep.html")
     compare = compare_files(r, packed, variants, labels, ctx)  # <dataset>/compare.html (2+ variants)
     files.update(compare)
@@ -275,135 +219,15 @@ def render_dataset(r: DatasetResult, common: dict, epoch: int | None,
     return files, card, urls
 
 
-# Pipeline statistics in pipeline order, with what they mean (unknown keys follow, as they are).
-STAT_LABELS = [
-    ("rows", "Membership rows read"),
-    ("collections_read", "Collections read"),
-    ("subsampled_collections", "Collections subsampled (longer than filter.max_collection_size)"),
-    ("collections_kept", "Collections kept (2 or more kept members)"),
-    ("entities_read", "Entities read"),
-    ("entities_kept", "Entities kept (filter.min_entity_count)"),
-    ("entities_without_metadata", "Entities without a metadata row (labelled by id)"),
-    ("isolated_dropped", "Isolated entities dropped"),
-    ("entities_embedded", "Entities on the map"),
-    ("memberships_kept", "Memberships kept"),
-    ("pair_incidences", "Pair incidences (ordered pairs within collections)"),
-    ("cooccurrence_pairs", "Co-occurring entity pairs"),
-    ("knn_edges", "kNN graph edges"),
-    ("mde_iterations", "PyMDE iterations (stopped at convergence)"),
-    ("mde_distortion", "PyMDE final average distortion"),
-]
-STAGE_LABELS = {"load": "Load and filter", "cooccurrence": "Co-occurrence", "knn": "Association + kNN graph",
-                "embed": "PyMDE embedding", "project": "Projection: {}"}
-
-
-def _fmt_stat(value) -> str:
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return format_number(value)
-    return str(value)
-
-
-def about_context(r: DatasetResult, packed: Packed, epoch: int | None) -> dict:
-    spec = r.spec
-    n = len(r.entities)
-    nnz = int(getattr(r.cooc, "nnz", 0))
-    counts = [("Layout variants", str(len(spec.variants)))]
-    known = {k for k, _ in STAT_LABELS}
-    for key, label in STAT_LABELS:
-        if key in r.stats:
-            counts.append((label, _fmt_stat(r.stats[key])))
-    timings = [(STAGE_LABELS.get(k.split(":")[0], k).format(k.partition(":")[2]), f"{float(v):.2f}")
-               for k, v in r.stats.get("timings", {}).items()]
-    for key, value in sorted(_flatten({k: v for k, v in r.stats.items() if k not in known and k != "timings"}).items()):
-        counts.append((key.replace("_", " ").capitalize(), _fmt_stat(value)))
-    order = [spec.default_variant] + [v.name for v in spec.variants if v.name != spec.default_variant]
-    shown = [v for v in order if r.quality.get(v)]
-    columns = figure_columns(spec.evaluate.k, spec.evaluate.label, any("trust" in r.quality[v] for v in shown))
-    names = {v.name: _variant_label(v) for v in spec.variants}
-    quality = {"head": ["Variant", *[c[1] for c in columns]],
-               "rows": [(names[v], *[format_figure(r.quality[v], c[0]) for c in columns]) for v in shown],
-               "legend": [(c[1], c[3]) for c in columns]}
-    params = spec.model_dump(mode="json", by_alias=True,
-                             exclude={"spec_path", "title", "description", "source", "site"})
-    src = spec.source
-    return {
-        "description": render_markdown(spec.description),
-        "source": {"url": src.url, "safe_url": src.url.startswith(("http://", "https://")),
-                   "license": src.license, "citation": src.citation},
-        "counts": counts, "timings": timings, "quality": quality,
-        "parameters": [(k, json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v)
-                       for k, v in _flatten(params).items()],
-        "built": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(epoch)) if epoch is not None else None,
-    }
-
-
-def _flatten(obj, prefix: str = "") -> dict:
-    out = {}
-    if isinstance(obj, dict):
-        for k in obj:
-            out.update(_flatten(obj[k], f"{prefix}.{k}" if prefix else str(k)))
-    elif isinstance(obj, list) and obj and all(isinstance(x, dict) for x in obj):
-        for i, x in enumerate(obj):
-            out.update(_flatten(x, f"{prefix}[{i}]"))
-    else:
-        out[prefix] = obj
-    return out
-
-
-def entity_pages(r: DatasetResult, packed: Packed, ctx: dict, title: str, image: str | None) -> dict[str, bytes]:
-    """`<dataset>/e/<slug>.html` for every entity and the A-Z index `e/index.html` (one compiled template)."""
-    name = r.spec.name
-    ent = r.entities
-    labels = [str(x) for x in ent.labels]
-    slugs = packed.slugs
-    tpl = environment().get_template("entity.html.j2")
-    ip, idx, w = packed.neighbor_indptr, packed.neighbor_indices, packed.neighbor_weights
-    in_cluster = cluster_links(r.clusters.get(r.spec.default_variant))
-    files = {}
-    for i in range(len(ent)):
-        e = {
-            "label": labels[i], "id": str(ent.ids[i]), "count": f"{int(ent.counts[i]):,}",
-            "map_href": "../index.html#" + urlencode({"sel": str(ent.ids[i])}),
-            "cluster": in_cluster[i] if in_cluster else None,
-            "fields": [(f.label, val) for f in packed.fields if (val := f.display(i))],
-            "related": [{"href": f"{slugs[j]}.html", "label": labels[j], "weight": format_number(wt)}
-                        for j, wt in zip(idx[ip[i]:ip[i + 1]].tolist(), w[ip[i]:ip[i + 1]].tolist())],
-        }
-        page = {"title": f"{labels[i]} · {title}", "description": f"{labels[i]}: in {e['count']} collections of {title}.",
-                "image": image or f"../{packed.thumbs[r.spec.default_variant]}", "image_alt": f"Overview of {title}", "url": ""}
-        files[f"{name}/e/{slugs[i]}.html"] = tpl.render(root="../../", page=page, e=e, **ctx).encode("utf-8")
-    order = sorted(range(len(ent)), key=lambda i: (labels[i].casefold(), slugs[i]))
-    page = {"title": f"All entities · {title}", "description": f"Every entity of {title}.",
-            "image": image or f"../{packed.thumbs[r.spec.default_variant]}", "image_alt": f"Overview of {title}", "url": ""}
-    files[f"{name}/e/index.html"] = _render(
-        "entities.html.j2", root="../../", page=page,
-        entities=[{"href": f"{slugs[i]}.html", "label": labels[i], "note": f"{int(ent.counts[i]):,}"} for i in order],
-        **ctx)
-    return files
-
-
-def cluster_links(c: dict | None) -> list[dict | None]:
-    """Per entity: its cluster in the default layout, {"label", "href"} to the map centred on it, or None."""
-    if not c:
-        return []
-    views = map_views(c)
-    links = [{"label": label, "href": f"../index.html#{view}"} for label, view in zip(c["labels"], views)]
-    return [links[k] if k >= 0 else None for k in membership(c).tolist()]
-
-
 def sitemaps(urls: list[str], base: str, lastmod: str | None) -> dict[str, bytes]:
     """sitemap.xml (or a sitemap index plus sitemap-<k>.xml past 50,000 URLs). Relative when no base URL."""
     locs = [base + u if _absolute(base) else (u or "./") for u in urls]
     chunks = [locs[i : i + SITEMAP_MAX] for i in range(0, len(locs), SITEMAP_MAX)]
     if len(chunks) == 1:
-        return {"sitemap.xml": _render("sitemap.xml.j2", urls=locs, lastmod=lastmod)}
-    files = {f"sitemap-{k + 1}.xml": _render("sitemap.xml.j2", urls=c, lastmod=lastmod) for k, c in enumerate(chunks)}
+        return {"sitemap.xml": render("sitemap.xml.j2", urls=locs, lastmod=lastmod)}
+    files = {f"sitemap-{k + 1}.xml": render("sitemap.xml.j2", urls=c, lastmod=lastmod) for k, c in enumerate(chunks)}
     index = [(base if _absolute(base) else "") + f"sitemap-{k + 1}.xml" for k in range(len(chunks))]
-    files["sitemap.xml"] = _render("sitemap-index.xml.j2", urls=index, lastmod=lastmod)
+    files["sitemap.xml"] = render("sitemap-index.xml.j2", urls=index, lastmod=lastmod)
     return files
 
 

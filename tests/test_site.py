@@ -18,7 +18,8 @@ import pytest
 from sitegen import points
 from sitegen.errors import BuildError
 from sitegen.meta import entity_slugs, top_neighbors
-from sitegen.site import json_island, render_markdown, render_site, write_site
+from sitegen.site import render_site, write_site
+from sitegen.templating import json_island, render_markdown
 from sitegen.assets import load_assets
 
 from site_fixtures import XSS_IMG, XSS_SCRIPT, tiny_result, viewer_bundle
