@@ -9,21 +9,18 @@ reproduces the same about page byte for byte.
 
 from __future__ import annotations
 
-import json
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-import msgpack
 import numpy as np
 import scipy.sparse as sp
 
-from . import graph as graph_stage
+from . import artifacts, graph as graph_stage
 from .annotate import annotate_layouts
 from .cache import ArtifactStore, stage_key
 from .errors import SpecError
 from .executors import DaskExecutor, LocalExecutor, make_executor
-from .load import LoadStats, load_dataset
+from .load import load_dataset
 from .progress import Reporter
 from .project import GraphInput
 from .spec import DatasetSpec, spec_params
@@ -32,28 +29,6 @@ from .tables import Collections, DatasetResult, Entities
 # Bump a stage's number when its code changes what it computes: its cached artifacts (and every
 # downstream one, through the upstream keys) are then recomputed.
 CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 2, "embed": 1, "project": 5, "quality": 2, "clusters": 1}
-
-
-@dataclass
-class Loaded:
-    collections: Collections
-    entities: Entities
-    stats: LoadStats
-    seconds: float
-
-
-@dataclass
-class KnnArtifact:
-    kept: np.ndarray  # (n_kept,) int64: entity indices that survived (isolated ones dropped)
-    knn_idx: np.ndarray  # (n_kept, k) int32 into the kept entities
-    knn_sim: np.ndarray  # (n_kept, k) float32
-    info: dict  # edges, isolated, seconds
-
-
-@dataclass
-class EmbedArtifact:
-    coords: np.ndarray  # (n_kept, d) float32: the intermediate PyMDE embedding
-    info: dict  # iterations, distortion, seconds
 
 
 def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | None = None,
@@ -75,7 +50,7 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
                           "filter": spec_params(spec.filter), "seed": spec.seed},
                          files=_input_files(spec))
     with rep.stage(f"{tag}: load") as tick:
-        loaded = store.get("load", load_key, lambda: _timed_load(spec, tick), _save_loaded, _read_loaded)
+        loaded = store.get("load", load_key, lambda: _timed_load(spec, tick), artifacts.save_loaded, artifacts.read_loaded)
     timings["load"] = loaded.seconds
 
     # chunk_pairs only bounds memory; it does not change the matrix, so it is not part of the key.
@@ -85,14 +60,14 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
     with rep.stage(f"{tag}: co-occurrence") as tick:
         cooc, cooc_secs = store.get("cooccur", cooc_key,
                                     lambda: _timed_cooc(executor, loaded.collections, spec, tick),
-                                    _save_cooc, _read_cooc)
+                                    artifacts.save_cooc, artifacts.read_cooc)
     timings["cooccurrence"] = cooc_secs
 
     graph_params = spec_params(spec.graph)
     knn_params = {k: graph_params[k] for k in ("transform", "n_neighbors")}
     knn_key = stage_key("knn", CODE_VERSION["knn"], knn_params, [cooc_key])
     with rep.stage(f"{tag}: association + kNN") as tick:
-        g = store.get("knn", knn_key, lambda: _timed_knn(spec, loaded, cooc, tick), _save_knn, _read_knn)
+        g = store.get("knn", knn_key, lambda: _timed_knn(spec, loaded, cooc, tick), artifacts.save_knn, artifacts.read_knn)
     timings["knn"] = g.info["seconds"]
     if g.info["isolated"]:
         rep.log(f"{tag}: dropped {g.info['isolated']} isolated entities (no co-occurrence left after filtering)")
@@ -101,7 +76,7 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
     embed_key = stage_key("embed", CODE_VERSION["embed"], {**graph_params, "seed": spec.seed}, [knn_key])
     if need_embedding or any(v.input == "embedding" for v in spec.variants):
         with rep.stage(f"{tag}: PyMDE embedding") as tick:
-            emb = store.get("embed", embed_key, lambda: _timed_embed(spec, g, tick), _save_embed, _read_embed)
+            emb = store.get("embed", embed_key, lambda: _timed_embed(spec, g, tick), artifacts.save_embed, artifacts.read_embed)
         timings["embed"] = emb.info["seconds"]
 
     keys = {v.name: stage_key("project", CODE_VERSION["project"], {**spec_params(v), "seed": spec.seed},
@@ -114,12 +89,12 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
             source = GraphInput(None if emb is None else emb.coords, g.knn_idx, g.knn_sim)
             for v, computed in zip(missing, executor.project_all(source, missing, spec.seed, spec.graph.threads)):
                 store.misses.append("project")
-                store.put("project", keys[v.name], computed, _save_xy)
+                store.put("project", keys[v.name], computed, artifacts.save_xy)
         layouts: dict[str, np.ndarray] = {}
         for v in spec.variants:
             if v not in missing:
                 store.hits.append("project")
-            xy, secs = _read_xy(store.folder("project", keys[v.name]))
+            xy, secs = artifacts.read_xy(store.folder("project", keys[v.name]))
             layouts[v.name] = xy
             timings[f"project:{v.name}"] = secs
 
@@ -197,11 +172,11 @@ def build(spec_paths: list[Path], out: Path, cache_dir: Path, *, force: bool = F
 
 # ---------------------------------------------------------------- stage bodies (timed)
 
-def _timed_load(spec: DatasetSpec, tick) -> Loaded:
+def _timed_load(spec: DatasetSpec, tick) -> artifacts.Loaded:
     tick.computing()
     t = time.perf_counter()
     coll, ents, stats = load_dataset(spec)
-    return Loaded(coll, ents, stats, round(time.perf_counter() - t, 3))
+    return artifacts.Loaded(coll, ents, stats, round(time.perf_counter() - t, 3))
 
 
 def _timed_cooc(executor, coll: Collections, spec: DatasetSpec, tick) -> tuple[sp.csr_matrix, float]:
@@ -211,7 +186,7 @@ def _timed_cooc(executor, coll: Collections, spec: DatasetSpec, tick) -> tuple[s
     return m, round(time.perf_counter() - t, 3)
 
 
-def _timed_knn(spec: DatasetSpec, loaded: Loaded, cooc: sp.csr_matrix, tick) -> KnnArtifact:
+def _timed_knn(spec: DatasetSpec, loaded: artifacts.Loaded, cooc: sp.csr_matrix, tick) -> artifacts.KnnArtifact:
     tick.computing()
     t = time.perf_counter()
     p = spec.graph
@@ -226,16 +201,16 @@ def _timed_knn(spec: DatasetSpec, loaded: Loaded, cooc: sp.csr_matrix, tick) -> 
     knn = graph_stage.knn_graph(sim, p.n_neighbors)
     info = {"edges": int(len(knn.edges()[0])), "isolated": int(len(lonely)),
             "seconds": round(time.perf_counter() - t, 3)}
-    return KnnArtifact(kept=kept.astype(np.int64), knn_idx=knn.idx, knn_sim=knn.sim, info=info)
+    return artifacts.KnnArtifact(kept=kept.astype(np.int64), knn_idx=knn.idx, knn_sim=knn.sim, info=info)
 
 
-def _timed_embed(spec: DatasetSpec, g: KnnArtifact, tick) -> EmbedArtifact:
+def _timed_embed(spec: DatasetSpec, g: artifacts.KnnArtifact, tick) -> artifacts.EmbedArtifact:
     tick.computing()
     t = time.perf_counter()
     emb = graph_stage.embed(graph_stage.KnnGraph(idx=g.knn_idx, sim=g.knn_sim), spec.graph, spec.seed, progress=tick)
     info = {"iterations": emb.iterations, "distortion": round(emb.distortion, 6),
             "seconds": round(time.perf_counter() - t, 3)}
-    return EmbedArtifact(coords=emb.coords, info=info)
+    return artifacts.EmbedArtifact(coords=emb.coords, info=info)
 
 
 def _input_files(spec: DatasetSpec) -> list[Path]:
@@ -248,90 +223,3 @@ def _input_files(spec: DatasetSpec) -> list[Path]:
 def _subset_entities(e: Entities, kept: np.ndarray) -> Entities:
     return Entities(ids=e.ids[kept], labels=e.labels[kept], counts=e.counts[kept],
                     fields={k: v[kept] for k, v in e.fields.items()}, field_types=dict(e.field_types))
-
-
-# ---------------------------------------------------------------- artifact codecs
-
-def _save_loaded(x: Loaded, d: Path) -> None:
-    c = x.collections
-    arrays = {"indptr": c.indptr, "entity": c.entity, "n_entities": np.array(c.n_entities)}
-    if c.value is not None:
-        arrays["value"] = c.value
-    if c.time is not None:
-        arrays["time"] = c.time
-    np.savez(d / "collections.npz", **arrays)
-    e = x.entities
-    fields = {}
-    for name, col in e.fields.items():
-        t = e.field_types[name]
-        if t == "number":
-            fields[name] = col.astype("<f8").tobytes()
-        elif t == "tags":
-            fields[name] = [list(v) for v in col]
-        else:
-            fields[name] = [str(v) for v in col]
-    blob = {"ids": [str(v) for v in e.ids], "labels": [str(v) for v in e.labels],
-            "counts": e.counts.astype("<i8").tobytes(), "fields": fields, "types": e.field_types}
-    (d / "entities.msgpack").write_bytes(msgpack.packb(blob))
-    (d / "stats.json").write_text(json.dumps({"stats": x.stats.as_dict(), "seconds": x.seconds}, sort_keys=True))
-
-
-def _read_loaded(d: Path) -> Loaded:
-    z = np.load(d / "collections.npz")
-    coll = Collections(indptr=z["indptr"], entity=z["entity"], n_entities=int(z["n_entities"]),
-                       value=z["value"] if "value" in z else None, time=z["time"] if "time" in z else None)
-    blob = msgpack.unpackb((d / "entities.msgpack").read_bytes())
-    fields = {}
-    for name, col in blob["fields"].items():
-        t = blob["types"][name]
-        if t == "number":
-            fields[name] = np.frombuffer(col, dtype="<f8").copy()
-        elif t == "tags":
-            arr = np.empty(len(col), dtype=object)
-            arr[:] = [tuple(v) for v in col]
-            fields[name] = arr
-        else:
-            fields[name] = np.asarray(col, dtype=object)
-    ents = Entities(ids=np.asarray(blob["ids"], dtype=str), labels=np.asarray(blob["labels"], dtype=str),
-                    counts=np.frombuffer(blob["counts"], dtype="<i8").copy(), fields=fields,
-                    field_types=dict(blob["types"]))
-    meta = json.loads((d / "stats.json").read_text())
-    return Loaded(coll, ents, LoadStats(**meta["stats"]), meta["seconds"])
-
-
-def _save_cooc(x: tuple[sp.csr_matrix, float], d: Path) -> None:
-    sp.save_npz(d / "cooc.npz", x[0], compressed=False)
-    (d / "seconds.json").write_text(json.dumps(x[1]))
-
-
-def _read_cooc(d: Path) -> tuple[sp.csr_matrix, float]:
-    return sp.load_npz(d / "cooc.npz").tocsr(), json.loads((d / "seconds.json").read_text())
-
-
-def _save_knn(g: KnnArtifact, d: Path) -> None:
-    np.savez(d / "knn.npz", kept=g.kept, knn_idx=g.knn_idx, knn_sim=g.knn_sim)
-    (d / "info.json").write_text(json.dumps(g.info, sort_keys=True))
-
-
-def _read_knn(d: Path) -> KnnArtifact:
-    z = np.load(d / "knn.npz")
-    return KnnArtifact(kept=z["kept"], knn_idx=z["knn_idx"], knn_sim=z["knn_sim"],
-                       info=json.loads((d / "info.json").read_text()))
-
-
-def _save_embed(e: EmbedArtifact, d: Path) -> None:
-    np.save(d / "coords.npy", e.coords)
-    (d / "info.json").write_text(json.dumps(e.info, sort_keys=True))
-
-
-def _read_embed(d: Path) -> EmbedArtifact:
-    return EmbedArtifact(coords=np.load(d / "coords.npy"), info=json.loads((d / "info.json").read_text()))
-
-
-def _save_xy(x: tuple[np.ndarray, float], d: Path) -> None:
-    np.save(d / "xy.npy", x[0])
-    (d / "seconds.json").write_text(json.dumps(x[1]))
-
-
-def _read_xy(d: Path) -> tuple[np.ndarray, float]:
-    return np.load(d / "xy.npy"), json.loads((d / "seconds.json").read_text())
