@@ -89,30 +89,34 @@ export function search(index, query, { limit = 20, pass = null } = {}) {
   const q = normalize(query);
   if (!q) return [];
   const qTokens = q.split(' ');
-  const score = new Map();
   const { n, norm, normId } = index;
+  // Scores live in one reused typed array (0 = no match): a one-letter query matches most of 100k
+  // labels, and a Map plus a full sort of those cost more than a frame.
+  const score = index.scratch || (index.scratch = new Int32Array(n));
+  score.fill(0);
+  const hits = [];
   for (let i = 0; i < n; i++) {
     let sc = literalScore(norm[i], q, qTokens);
     if (normId[i] === q) sc = Math.max(sc, 950);
-    if (sc) score.set(i, sc);
+    if (sc) { score[i] = sc; hits.push(i); }
   }
   // Typo tolerance: per query token, distinct label tokens within a small prefix edit distance.
   // Only when literal matching found few results, so common searches stay one linear scan.
-  if (score.size < limit && q.length >= 3) {
+  if (hits.length < limit && q.length >= 3) {
     const per = qTokens.map((qt) => {
-      const hits = new Map();
+      const found = new Map();
       const maxd = maxEdits(qt.length);
       if (!maxd) {
-        for (const t of index.tokenList) if (t.startsWith(qt)) for (const i of index.tokens.get(t)) hits.set(i, 0);
-        return hits;
+        for (const t of index.tokenList) if (t.startsWith(qt)) for (const i of index.tokens.get(t)) found.set(i, 0);
+        return found;
       }
       const rows = makeRows(qt.length, 64);
       for (const t of index.tokenList) {
         if (t.length > 60) continue;
         const d = prefixDistance(qt, t, maxd, rows);
-        if (d <= maxd) for (const i of index.tokens.get(t)) if (!(hits.get(i) <= d)) hits.set(i, d);
+        if (d <= maxd) for (const i of index.tokens.get(t)) if (!(found.get(i) <= d)) found.set(i, d);
       }
-      return hits;
+      return found;
     });
     for (const [i, d0] of per[0]) {
       let d = d0, ok = true;
@@ -120,15 +124,20 @@ export function search(index, query, { limit = 20, pass = null } = {}) {
         const dk = per[k].get(i);
         if (dk === undefined) ok = false; else d += dk;
       }
-      if (ok && !score.has(i)) score.set(i, 500 - 100 * d);
+      if (ok && !score[i]) { score[i] = 500 - 100 * d; hits.push(i); }
     }
   }
+  // Keep the best `limit` by insertion instead of sorting every hit.
   const counts = index.counts;
-  const out = [...score.keys()];
-  out.sort((a, b) => (score.get(b) - score.get(a))
-    || (pass ? pass[b] - pass[a] : 0)
-    || (counts[b] - counts[a]) || (a - b));
-  return out.slice(0, limit).map((i) => ({ i, score: score.get(i) }));
+  const better = (a, b) => (score[a] - score[b]) || (pass ? pass[a] - pass[b] : 0) || (counts[a] - counts[b]) || (b - a);
+  const top = [];
+  for (const i of hits) {
+    if (top.length === limit && better(i, top[limit - 1]) <= 0) continue;
+    let k = top.length < limit ? top.length : limit - 1;
+    while (k > 0 && better(i, top[k - 1]) > 0) { top[k] = top[k - 1]; k--; }
+    top[k] = i;
+  }
+  return top.map((i) => ({ i, score: score[i] }));
 }
 
 /**
