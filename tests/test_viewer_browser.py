@@ -73,7 +73,19 @@ def tiny_viewer_result():
     cooc = sp.triu(a + a.T, k=1)
     cooc = (cooc + cooc.T).tocsr().astype(np.float32)
     layouts = {"umap": xy, "tsne": np.clip(-xy, -1, 1)}
-    return DatasetResult(spec, ent, cooc, layouts)
+    return DatasetResult(spec, ent, cooc, layouts, clusters={v: _two_clusters(v, xy) for v in layouts})
+
+
+def _two_clusters(variant: str, xy: np.ndarray) -> dict:
+    """Clusters in the shape of `clusters.find_clusters`: west / east halves; the west one's name is
+    hostile markup (cluster names come from metadata, so they are untrusted too)."""
+    x = xy[:, 0] if variant == "umap" else -xy[:, 0]
+    ids = np.where(x < -0.3, 0, np.where(x > 0.3, 1, -1)).astype("<i2")
+    out = {"variant": variant, "labels": ["<b>West</b> side", "East side"], "x": [-0.65, 0.65], "y": [0.0, 0.0],
+           "size": [int((ids == 0).sum()), int((ids == 1).sum())], "extent": [0.6, 0.6],
+           "members": [[int(np.flatnonzero(ids == c)[0])] for c in (0, 1)], "terms": [["west"], ["east"]],
+           "membership": ids.tobytes()}
+    return out
 
 
 @pytest.fixture(scope="module")

@@ -355,4 +355,28 @@ try {
   await noGL.close();
   server.close();
 }
+
+// Cluster labels from meta.clusters: drawn as map labels, names shown as text (untrusted metadata).
+{
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROME_ARGS });
+  const server2 = await serve(siteDir);
+  const url = `http://127.0.0.1:${server2.address().port}/${dataset}/index.html`;
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    let dialog = false;
+    page.on('dialog', async (d) => { dialog = true; await d.dismiss(); });
+    await page.goto(url);
+    await check('cluster labels are drawn on the map, their names as text', async () => {
+      await page.waitForSelector('.atlas-cluster', { timeout: 15000 });
+      const texts = await page.$$eval('.atlas-cluster', (els) => els.map((e) => e.textContent));
+      assert(texts.some((t) => t.includes('<b>West</b> side')), `cluster texts: ${JSON.stringify(texts)}`);
+      assert(texts.some((t) => t.includes('East side')), `cluster texts: ${JSON.stringify(texts)}`);
+      assert(await page.$$eval('.atlas-cluster b', (els) => els.length) === 0, 'markup in a cluster name was parsed');
+      assert(!dialog, 'a dialog opened');
+    });
+  } finally {
+    await browser.close();
+    server2.close();
+  }
+}
 finish();
