@@ -236,42 +236,41 @@ def _loc(loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
-def _model_at(loc: tuple[Any, ...], raw: dict) -> type[BaseModel] | None:
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The model class that holds the key at `loc` (for did-you-mean suggestions)."""
     model: Any = DatasetSpec
-    node: Any = raw
-    for p in loc[:-1]:
+    path = list(loc[:-1])
+    while path:
+        p = path.pop(0)
         if isinstance(p, int):
-            node = node[p] if isinstance(node, list) and p < len(node) else {}
-            continue
-        if p in ("umap", "tsne"):
+            continue  # a list index: the model is decided by what follows
+        if p in ("umap", "tsne"):  # the discriminated union's tag
             model = UmapVariant if p == "umap" else TsneVariant
             continue
-        fld = model.model_fields.get(p) if model else None
-        node = node.get(p, {}) if isinstance(node, dict) else {}
-        if fld is None:
+        if model is None or p not in model.model_fields:
             return None
-        ann = fld.annotation
-        model = None
-        for cand in (SourceSpec, CollectionsSpec, EntitiesSpec, FilterSpec, CooccurSpec, GraphSpec,
-                     SiteSpec, EvaluateSpec, FieldSpec):
-            if ann is cand or cand in getattr(ann, "__args__", ()):
-                model = cand
-        if p == "fields":
+        if p == "fields":  # dict[str, FieldSpec]: the next element is the user's field name
             model = FieldSpec
-        if p == "variants":
-            model = None  # resolved by the union tag that follows in `loc`
+            if path:
+                path.pop(0)
+            continue
+        ann = model.model_fields[p].annotation
+        model = next((c for c in _SUB_MODELS if ann is c or c in getattr(ann, "__args__", ())), None)
     return model
 
 
-def _message(err: dict, raw: dict) -> str:
+_SUB_MODELS = (SourceSpec, CollectionsSpec, EntitiesSpec, FilterSpec, CooccurSpec, GraphSpec, SiteSpec,
+               EvaluateSpec)
+
+
+def _message(err: dict) -> str:
     loc = tuple(err["loc"])
     where = _loc(loc)
     kind = err["type"]
     ctx = err.get("ctx", {})
     got = err.get("input")
     if kind == "extra_forbidden":
-        model = _model_at(loc, raw)
+        model = _model_at(loc)
         known = [f.alias or n for n, f in model.model_fields.items() if n != "spec_path"] if model else []
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else (f"; known keys: {', '.join(known)}" if known else "")
@@ -305,7 +304,7 @@ def parse_spec(raw: dict, spec_path: Path, label: str | None = None) -> DatasetS
         return DatasetSpec.model_validate({**raw, "spec_path": spec_path})
     except ValidationError as e:
         first = e.errors()[0]
-        raise SpecError(f"{label}: {_message(first, raw)}") from None
+        raise SpecError(f"{label}: {_message(first)}") from None
 
 
 def load_spec(path: str | Path) -> DatasetSpec:

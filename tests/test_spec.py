@@ -94,3 +94,11 @@ def test_bad_pattern_and_slug(write_spec):
         "entities.fields.year.pattern: not a valid regular expression")
     assert error_of(write_spec, spec_text().replace('"movies"', '"Movies!"')) == \
         "name: 'Movies!' does not match ^[a-z0-9][a-z0-9-]{0,62}$"
+
+
+def test_did_you_mean_inside_a_field_and_a_nested_table(write_spec):
+    tables = '[entities]\npath = "m.csv"\nid = "m"\n[entities.fields]\nyear = { type = "number", patern = "(x)" }'
+    assert error_of(write_spec, spec_text(tables=tables)) == \
+        "entities.fields.year.patern: unknown key; did you mean 'pattern'?"
+    assert error_of(write_spec, spec_text(tables="[filter]\nmin_entity_cont = 3")) == \
+        "filter.min_entity_cont: unknown key; did you mean 'min_entity_count'?"
