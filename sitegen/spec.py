@@ -147,6 +147,14 @@ class UmapVariant(_Strict):
     n_epochs: int = Field(default=200, ge=10, le=10_000)
     pack_islands: bool = True  # pull far-off disconnected islands in next to the main body
 
+    @model_validator(mode="after")
+    def _no_silent_keys(self) -> "UmapVariant":
+        # compared with the default, not model_fields_set: specs are re-validated from full dumps
+        if self.input == "graph" and self.n_neighbors != type(self).model_fields["n_neighbors"].default:
+            raise ValueError("n_neighbors: has no effect with input = 'graph' (the kNN graph's width is "
+                             "graph.n_neighbors); remove it, or set input = 'embedding'")
+        return self
+
 
 class TsneVariant(_Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -158,6 +166,13 @@ class TsneVariant(_Strict):
     perplexity: float = Field(default=30.0, gt=1.0, le=500.0)
     n_iter: int = Field(default=500, ge=50, le=10_000)
     pack_islands: bool = True
+
+    @model_validator(mode="after")
+    def _no_silent_keys(self) -> "TsneVariant":
+        if self.input == "graph" and self.perplexity != type(self).model_fields["perplexity"].default:
+            raise ValueError("perplexity: has no effect with input = 'graph' (the kNN graph gives the "
+                             "affinities; its width is graph.n_neighbors); remove it, or set input = 'embedding'")
+        return self
 
 
 Variant = Annotated[Union[UmapVariant, TsneVariant], Field(discriminator="method")]

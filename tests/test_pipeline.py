@@ -148,7 +148,6 @@ n_neighbors = 3
 [[variants]]
 name = "umap"
 method = "umap"
-n_neighbors = 5
 """, {"r.csv": "\n".join(rows) + "\n"}, name="iso.toml")
     result = build_dataset(load_spec(path), ArtifactStore(tmp_path / "c"))
     assert result.stats["isolated_dropped"] >= 1

@@ -136,6 +136,7 @@ n_iter = 250
 [[variants]]
 name = "umap"
 method = "umap"
+input = "embedding"
 n_neighbors = 30
 n_epochs = 100
 

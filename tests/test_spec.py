@@ -102,3 +102,11 @@ def test_did_you_mean_inside_a_field_and_a_nested_table(write_spec):
         "entities.fields.year.patern: unknown key; did you mean 'pattern'?"
     assert error_of(write_spec, spec_text(tables="[filter]\nmin_entity_cont = 3")) == \
         "filter.min_entity_cont: unknown key; did you mean 'min_entity_count'?"
+
+
+def test_variant_keys_without_effect_are_errors(write_spec):
+    tables = "[[variants]]\nname = 't'\nmethod = 'tsne'\nperplexity = 20"
+    assert error_of(write_spec, spec_text(tables=tables)).startswith(
+        "variants[0]: perplexity: has no effect with input = 'graph'")
+    ok = "[[variants]]\nname = 't'\nmethod = 'tsne'\ninput = 'embedding'\nperplexity = 20"
+    assert load_spec(write_spec(spec_text(tables=ok))).variants[0].perplexity == 20
