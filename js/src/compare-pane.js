@@ -6,7 +6,7 @@ import { createContext, createRenderer } from './renderer.js';
 import { bindCamera, screenToData, dataToScreen, scaleOf, fitView } from './camera.js';
 import { nearest } from './picking.js';
 import { createTooltip } from './tooltip.js';
-import { createLabels } from './labels.js';
+import { createLabels, hideWhileMoving } from './labels.js';
 
 const reducedMotion = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
 
@@ -69,7 +69,7 @@ export function createPane(parent, opts) {
   if (self.ResizeObserver) new ResizeObserver(onResize).observe(canvas);
   else addEventListener('resize', onResize);
 
-  let morphEnd = 0;
+  const hideLabelsFor = hideWhileMoving(labelLayer, onResize);
   return {
     el, canvas, renderer,
     get variant() { return variant; },
@@ -87,10 +87,7 @@ export function createPane(parent, opts) {
       renderer.setPositions(pos, ms, from);
       labels?.invalidate();
       if (ms) {
-        // labels sit at the new positions: keep them out of the way while the points travel
-        labelLayer.style.visibility = 'hidden';
-        clearTimeout(morphEnd);
-        morphEnd = setTimeout(() => { labelLayer.style.visibility = ''; labels?.invalidate(); renderer.requestDraw(); }, ms + 50);
+        hideLabelsFor(ms);
         view = before;
         camera.flyTo(home(), ms);
       } else view = { ...view, fit: true };

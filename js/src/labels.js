@@ -20,6 +20,19 @@ const overlaps = (b, boxes) => boxes.some((o) => b[0] < o[2] && b[2] > o[0] && b
  * order: entity indices by popularity (descending). Returns {update(view, w, h, force)}.
  * getLabels() -> {get(i)} | null; getXY() -> Float32Array; getGrid(); isVisible(i).
  */
+/**
+ * Hides the label layer while points travel to another layout (labels already sit at the new
+ * positions), then calls `relayout` once they have arrived. Returns `hideFor(ms)`.
+ */
+export function hideWhileMoving(layer, relayout) {
+  let timer = 0;
+  return (ms) => {
+    layer.style.visibility = 'hidden';
+    clearTimeout(timer);
+    timer = setTimeout(() => { layer.style.visibility = ''; relayout(); }, ms + 50);
+  };
+}
+
 export function createLabels(layer, opts) {
   const pool = [];
   let placed = []; // [{i, el}]

@@ -15,7 +15,7 @@ import { computeState, HIDDEN, HOVERED } from './highlight.js';
 import { mountSearch } from './searchbox.js';
 import { mountPanel } from './panel.js';
 import { createTooltip, renderDetail, fieldValues } from './tooltip.js';
-import { createLabels } from './labels.js';
+import { createLabels, hideWhileMoving } from './labels.js';
 import { h, fmt } from './dom.js';
 
 const config = JSON.parse(document.getElementById('atlas-config').textContent);
@@ -243,7 +243,7 @@ async function start() {
     settle = setTimeout(() => { const [w, hh] = size(); labels?.update(viewNow(), w, hh, true); }, 150);
   });
 
-  let morphEnd = 0;
+  const hideLabelsFor = hideWhileMoving(labelLayer, onResize);
   function switchVariant(v) {
     const next = variantOf(v);
     if (next === variant) return;
@@ -255,11 +255,7 @@ async function start() {
     renderer.setPositions(xy, ms, from);
     // labels sit at the new positions; keep them out of the way while the points travel there
     labels?.invalidate();
-    if (ms) {
-      labelLayer.style.visibility = 'hidden';
-      clearTimeout(morphEnd);
-      morphEnd = setTimeout(() => { labelLayer.style.visibility = ''; labels?.invalidate(); renderer.requestDraw(); }, ms + 50);
-    }
+    if (ms) hideLabelsFor(ms);
     // a fitted view follows the new layout's bounds, moving with the points
     if (store.get().view.fit && ms) { store.set({ view: before }, { fromUrl: true }); camera.flyTo(home(), ms); }
     if (variantSel) variantSel.value = variant;

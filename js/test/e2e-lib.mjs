@@ -119,3 +119,20 @@ export function checks() {
   }
   return { check, assert, finish };
 }
+
+/**
+ * Search for the entity titled `<img src=x onerror=alert(1)>` (id0), choose it with Enter, and check
+ * that its heading in `headingSelector` shows the title as text: no injected <img>, no dialog.
+ * `dialogCount()` returns the page's dialog count so far. Throws on failure (use inside `check`).
+ */
+export async function searchHostileTitle(page, headingSelector, dialogCount) {
+  const input = page.getByRole('combobox', { name: 'Search' });
+  await input.fill('img src');
+  await page.waitForSelector('.atlas-results li');
+  await input.press('Enter');
+  await page.waitForFunction(() => location.hash.includes('sel=id0'), null, { timeout: 5000 });
+  const h2 = await page.evaluate((sel) => document.querySelector(sel).textContent, headingSelector);
+  if (h2 !== '<img src=x onerror=alert(1)>') throw new Error(`heading is ${JSON.stringify(h2)}`);
+  const imgs = await page.evaluate(() => [...document.querySelectorAll('img')].filter((i) => i.getAttribute('src') === 'x').length);
+  if (imgs !== 0 || dialogCount() !== 0) throw new Error(`injected: ${imgs} img, ${dialogCount()} dialogs`);
+}

@@ -7,7 +7,7 @@
 // field "kind" that is "west" exactly for points with x < -0.3. Prints "N passed, N failed".
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
-import { serve, decodePNG, nonBackground, nonBackgroundIn, blueOrange, ink, CHROME_ARGS, checks } from './e2e-lib.mjs';
+import { serve, decodePNG, nonBackground, nonBackgroundIn, blueOrange, ink, CHROME_ARGS, checks, searchHostileTitle } from './e2e-lib.mjs';
 
 const [siteDir, dataset] = process.argv.slice(2);
 if (!siteDir || !dataset) { console.error('usage: node test/e2e.mjs SITE_DIR DATASET'); process.exit(2); }
@@ -33,6 +33,14 @@ try {
   const canvasShot = async () => { const png = await page.locator('canvas').screenshot(); if (process.env.E2E_SHOTS) fs.writeFileSync(`${process.env.E2E_SHOTS}/${Date.now()}.png`, png); return decodePNG(png); };
   const box = async () => page.locator('canvas').boundingBox();
   const idle = (ms = 400) => page.waitForTimeout(ms);
+  /** A freshly loaded default view with labels and tooltip hidden, for pixel comparisons. */
+  const freshCanvas = async () => {
+    await page.goto(base);
+    await page.reload();
+    await ready();
+    await hideOverlays();
+    await idle();
+  };
 
   await page.goto(base);
   await ready();
@@ -87,15 +95,7 @@ try {
   });
 
   await check('an entity titled <img src=x onerror=alert(1)> shows as text', async () => {
-    const input = page.getByRole('combobox', { name: 'Search' });
-    await input.fill('img src');
-    await page.waitForSelector('.atlas-results li');
-    await input.press('Enter');
-    await page.waitForFunction(() => location.hash.includes('sel=id0'), null, { timeout: 5000 });
-    const h2 = await page.evaluate(() => document.querySelector('.atlas-detail h2').textContent);
-    assert(h2 === '<img src=x onerror=alert(1)>', `heading is ${JSON.stringify(h2)}`);
-    const imgs = await page.evaluate(() => [...document.querySelectorAll('img')].filter((i) => i.getAttribute('src') === 'x').length);
-    assert(imgs === 0 && dialogs === 0, `injected: ${imgs} img, ${dialogs} dialogs`);
+    await searchHostileTitle(page, '.atlas-detail h2', () => dialogs);
   });
 
   await check('a filter reduces the visible count and clears filtered points from their region', async () => {
@@ -192,11 +192,7 @@ try {
   });
 
   await check('"Show my list" highlights and counts the pasted names', async () => {
-    await page.goto(base);
-    await page.reload();
-    await ready();
-    await hideOverlays();
-    await idle();
+    await freshCanvas();
     const before = ink(await canvasShot());
     await page.getByRole('textbox', { name: /My list/ }).fill('Emile Zola\nzola companion\nNo Such Entity Here');
     await page.getByRole('button', { name: /show my list/i }).click();
@@ -220,11 +216,7 @@ try {
   });
 
   await check('the layout switch animates the points into the other layout and updates the URL', async () => {
-    await page.goto(base);
-    await page.reload();
-    await ready();
-    await hideOverlays();
-    await idle();
+    await freshCanvas();
     const b = await box();
     const right = Math.round(b.width * 0.68);
     const before = blueOrange(await canvasShot(), right, b.width);
