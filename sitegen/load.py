@@ -10,6 +10,7 @@ common entity; every later artifact uses this order.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,7 +93,7 @@ def load_dataset(spec: DatasetSpec) -> tuple[Collections, Entities, LoadStats]:
     counts = np.bincount(ent_code, minlength=n_ent_read)
     ok_ent = counts >= spec.filter.min_entity_count
     if spec.filter.max_entities is not None and ok_ent.sum() > spec.filter.max_entities:
-        order = _popularity_order(counts, ent_vocab)
+        order = _popularity_order(counts)
         ok_ent[:] = False
         ok_ent[order[: spec.filter.max_entities]] = True
     keep = ok_ent[ent_code]
@@ -114,7 +115,7 @@ def load_dataset(spec: DatasetSpec) -> tuple[Collections, Entities, LoadStats]:
     # Dense indices by popularity among what is kept.
     final_counts = np.bincount(ent_code, minlength=n_ent_read)
     present = np.flatnonzero(final_counts > 0)
-    order = present[_popularity_order(final_counts[present], ent_vocab[present])]
+    order = present[_popularity_order(final_counts[present])]
     dense = np.full(n_ent_read, -1, dtype=np.int64)
     dense[order] = np.arange(len(order))
     ent_idx = dense[ent_code].astype(np.int32)
@@ -154,8 +155,9 @@ def _codes_with_vocab(col: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     return remap[enc.indices.to_numpy(zero_copy_only=False)], vocab[order].astype(str)
 
 
-def _popularity_order(counts: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Indices sorted by count descending, ties by id text ascending (ids are already sorted)."""
+def _popularity_order(counts: np.ndarray) -> np.ndarray:
+    """Indices sorted by count descending, ties by index: codes are numbered by sorted id text, so
+    that is id order."""
     return np.lexsort((np.arange(len(counts)), -counts))
 
 
@@ -214,7 +216,7 @@ def load_entities(spec: DatasetSpec, ids: np.ndarray, counts: np.ndarray) -> tup
     fields, types = {}, {}
     for name, f in es.fields.items():
         src = f.from_ or name
-        fields[name] = _field_values(f, column(src), has, path, src, es, row)
+        fields[name] = _field_values(f, column(src), has, path, src, es)
         types[name] = f.type
     return Entities(ids=ids, labels=labels.astype(str), counts=counts, fields=fields,
                     field_types=types), n_missing
@@ -230,8 +232,7 @@ def _numeric_sources(es: EntitiesSpec) -> set[str]:
     return num - other
 
 
-def _field_values(f: FieldSpec, col: pa.Array, has: np.ndarray, path, src: str, es: EntitiesSpec,
-                  row: np.ndarray) -> np.ndarray:
+def _field_values(f: FieldSpec, col: pa.Array, has: np.ndarray, path, src: str, es: EntitiesSpec) -> np.ndarray:
     if f.type == "number":
         if f.pattern:
             col = pc.cast(col, pa.string())
@@ -244,10 +245,10 @@ def _field_values(f: FieldSpec, col: pa.Array, has: np.ndarray, path, src: str, 
     text = np.where(has, text, "")
     text = np.array(["" if t is None else t for t in text], dtype=object)
     if f.pattern:
-        import re
         rx = re.compile(f.pattern)
         text = np.array([(m.group(1) if (m := rx.search(t)) else "") for t in text], dtype=object)
     if f.type == "tags":
+        # the extra () keeps numpy from turning equal-length tuples into a 2-D array
         return np.array([tuple(s.strip() for s in t.split(f.sep) if s.strip()) for t in text] + [()],
                         dtype=object)[:-1]
     return text
@@ -259,7 +260,6 @@ def _all_null(col: pa.Array) -> bool:
 
 def _named(pattern: str) -> str:
     """pyarrow's extract_regex needs named groups: name the first capturing group."""
-    import re
     rx = re.compile(pattern)
     if rx.groupindex:
         return pattern

@@ -53,12 +53,11 @@ def project(coords: np.ndarray | GraphInput, variant: UmapVariant | TsneVariant,
 
 def islands(xy: np.ndarray, gap: float) -> np.ndarray:
     """Component label per point: points closer than `gap` (through chains of neighbours) share one."""
+    import scipy.sparse as sp
     from scipy.sparse.csgraph import connected_components
     from scipy.spatial import cKDTree
 
     pairs = cKDTree(xy).query_pairs(gap, output_type="ndarray")
-    import scipy.sparse as sp
-
     n = len(xy)
     adj = sp.coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
     return connected_components(adj, directed=False)[1]

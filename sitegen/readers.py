@@ -121,7 +121,7 @@ def _arrow_message(e: Exception) -> str:
         return f"not valid {e.encoding} text at byte {e.start} (set `encoding` in the spec, e.g. 'latin-1')"
     if "Empty CSV file" in msg:
         return "file is empty"
-    if "invalid UTF8" in msg or "Invalid UTF8" in msg or "UTF8" in msg:
+    if "UTF8" in msg:
         return f"{msg} (set `encoding` in the spec, e.g. 'latin-1')"
     return msg
 

@@ -11,7 +11,7 @@ import difflib
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -132,7 +132,24 @@ class GraphSpec(_Strict):
     threads: int = Field(default=1, ge=1, le=256)  # torch threads; 1 is fastest on shared 2-core boxes
 
 
-class UmapVariant(_Strict):
+class _Variant(_Strict):
+    """The rule both layout methods share: with `input = "graph"` the kNN graph (of width
+    graph.n_neighbors) replaces the method's own neighbourhood key, so setting that key is an error
+    rather than a silent no-op."""
+
+    _embedding_only: ClassVar[str]
+
+    @model_validator(mode="after")
+    def _no_silent_keys(self) -> "_Variant":
+        key = self._embedding_only
+        # compared with the default, not model_fields_set: specs are re-validated from full dumps
+        if self.input == "graph" and getattr(self, key) != type(self).model_fields[key].default:
+            raise ValueError(f"{key}: has no effect with input = 'graph' (the kNN graph's width is "
+                             "graph.n_neighbors); remove it, or set input = 'embedding'")
+        return self
+
+
+class UmapVariant(_Variant):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     method: Literal["umap"]
     label: str | None = Field(default=None, max_length=60)  # shown in the layout switch
@@ -147,16 +164,10 @@ class UmapVariant(_Strict):
     n_epochs: int = Field(default=200, ge=10, le=10_000)
     pack_islands: bool = True  # pull far-off disconnected islands in next to the main body
 
-    @model_validator(mode="after")
-    def _no_silent_keys(self) -> "UmapVariant":
-        # compared with the default, not model_fields_set: specs are re-validated from full dumps
-        if self.input == "graph" and self.n_neighbors != type(self).model_fields["n_neighbors"].default:
-            raise ValueError("n_neighbors: has no effect with input = 'graph' (the kNN graph's width is "
-                             "graph.n_neighbors); remove it, or set input = 'embedding'")
-        return self
+    _embedding_only: ClassVar[str] = "n_neighbors"
 
 
-class TsneVariant(_Strict):
+class TsneVariant(_Variant):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     method: Literal["tsne"]
     label: str | None = Field(default=None, max_length=60)
@@ -167,12 +178,7 @@ class TsneVariant(_Strict):
     n_iter: int = Field(default=500, ge=50, le=10_000)
     pack_islands: bool = True
 
-    @model_validator(mode="after")
-    def _no_silent_keys(self) -> "TsneVariant":
-        if self.input == "graph" and self.perplexity != type(self).model_fields["perplexity"].default:
-            raise ValueError("perplexity: has no effect with input = 'graph' (the kNN graph gives the "
-                             "affinities; its width is graph.n_neighbors); remove it, or set input = 'embedding'")
-        return self
+    _embedding_only: ClassVar[str] = "perplexity"
 
 
 Variant = Annotated[Union[UmapVariant, TsneVariant], Field(discriminator="method")]

@@ -29,7 +29,7 @@ def topk_rows(indptr, indices, data, k):
         # key sorts by value descending, then column ascending
         vals = data[lo:hi]
         cols = indices[lo:hi]
-        order = np.argsort(-vals.astype(np.float64) * 1.0, kind="mergesort")
+        order = np.argsort(-vals, kind="mergesort")
         take = min(k, m)
         for t in range(take):
             j = order[t]
