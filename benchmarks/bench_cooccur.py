@@ -93,7 +93,7 @@ def synthetic_npz(n_entities: int, n_collections: int, median_size: float, max_s
 # ----------------------------------------------------------------------------- workers (subprocess)
 
 def load(path: str):
-    from sitegen.tables import Collections
+    from sitegen.datatypes import Collections
 
     z = np.load(path)
     return Collections(indptr=z["indptr"], entity=z["entity"], n_entities=int(z["n_entities"]))
@@ -105,8 +105,8 @@ def worker(method: str, path: str, reps: int, naive_pairs: int) -> dict:
     times: list[float] = []
     nnz = None
     if method == "kernel":
-        from sitegen.cooccur import cooccurrence_matrix
         from sitegen.spec import CooccurSpec
+        from sitegen.stages.cooccur import cooccurrence_matrix
         from sitegen.synth import generate
 
         cooccurrence_matrix(generate(200, 100, 4, 10, seed=0)[0], CooccurSpec())  # load the numba cache

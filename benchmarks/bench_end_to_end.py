@@ -55,15 +55,14 @@ def run_documented(spec_path: str) -> dict:
     import numpy as np
     import scipy.sparse as sp
 
-    from sitegen.load import load_dataset
     from sitegen.spec import load_spec
+    from sitegen.stages.load import load_dataset
 
     spec = load_spec(spec_path)
     coll, ents, _ = load_dataset(spec)
     times = {}
     t = time.perf_counter()
     import pymde
-    import torch
     import umap
     from openTSNE import TSNE
 
@@ -105,8 +104,8 @@ def run_documented(spec_path: str) -> dict:
 
 def run_atlasgen(spec_path: str, cache: str) -> dict:
     t0 = time.perf_counter()
-    from sitegen.cache import ArtifactStore
-    from sitegen.pipeline import build_dataset
+    from sitegen.pipeline.cache import ArtifactStore
+    from sitegen.pipeline.orchestrator import build_dataset
     from sitegen.spec import load_spec
 
     spec = load_spec(spec_path)

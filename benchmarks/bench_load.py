@@ -62,8 +62,8 @@ def main() -> None:
     args = ap.parse_args()
     if args.worker:
         sys.path.insert(0, str(ROOT))
-        from sitegen.load import load_dataset
         from sitegen.spec import load_spec
+        from sitegen.stages.load import load_dataset
 
         t = time.perf_counter()
         coll, ents, stats = load_dataset(load_spec(args.worker))

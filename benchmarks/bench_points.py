@@ -23,9 +23,9 @@ import brotli
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from sitegen import points as P  # noqa: E402
+from sitegen.formats import points as P  # noqa: E402
 
-BROTLI = {"quality": 11, "lgwin": 22}  # what sitegen.compress uses
+BROTLI = {"quality": 11, "lgwin": 22}  # what sitegen.site.compress uses
 RESULTS = Path(__file__).parent / "RESULTS.md"
 
 
@@ -116,7 +116,7 @@ def section(n: int, rows, enc: float, dec: float, shipped=()) -> str:
         "## Point format",
         "",
         f"`benchmarks/bench_points.py`: {n:,} synthetic points (30 clusters, one 12-value category, one",
-        "popularity size, entities in popularity order); brotli quality 11, lgwin 22 as `sitegen.compress`.",
+        "popularity size, entities in popularity order); brotli quality 11, lgwin 22 as `sitegen.site.compress`.",
         "Target: positions + one category + one size <= 5 bytes/point after brotli.",
         "",
         "| payload | raw bytes | brotli bytes | bytes/point (brotli) |",

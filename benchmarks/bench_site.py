@@ -16,8 +16,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from site_fixtures import tiny_result, viewer_bundle  # noqa: E402
 
-from sitegen.assets import load_assets  # noqa: E402
-from sitegen.site import render_site, write_site  # noqa: E402
+from sitegen.site.assets import load_assets  # noqa: E402
+from sitegen.site.write import render_site, write_site  # noqa: E402
 
 
 def main() -> None:

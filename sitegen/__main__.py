@@ -1,3 +1,3 @@
-from .cli import app
+from sitegen.cli import app
 
 app(prog_name="atlasgen")

@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .errors import AtlasgenError
+from sitegen.errors import AtlasgenError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Turn collection data ('who had what') into an interactive 2D atlas, as a static site.")
@@ -22,6 +22,26 @@ SpecArgs = Annotated[Optional[list[Path]], typer.Argument(
     help="Dataset spec files (datasets/<slug>.toml). Default: every *.toml in ./datasets.", show_default=False)]
 CacheOpt = Annotated[Path, typer.Option("--cache", help="Folder for cached stage artifacts (safe to delete).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars; print only errors.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from sitegen import __version__
+
+        typer.echo(f"atlasgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the installed atlasgen version and exit.")] = False,
+) -> None:
+    """Turn collection data ('who had what') into an interactive 2D atlas, as a static site.
+
+    Start in your own folder: `atlasgen init DATA.csv` writes datasets/NAME.toml, `atlasgen build`
+    writes dist/, `atlasgen serve` previews it.
+    """
 
 
 def _fail(e: AtlasgenError) -> None:
@@ -51,7 +71,7 @@ def build(
     quiet: QuietOpt = False,
 ) -> None:
     """Build the atlases for SPECS and write the static site to --out."""
-    from .pipeline import build as run_build
+    from sitegen.commands.build import build as run_build
 
     if device not in (None, "cpu", "cuda"):
         _fail(AtlasgenError(f"--device: must be 'cpu' or 'cuda', got {device!r}"))
@@ -65,13 +85,13 @@ def build(
             t = r.stats.get("timings", {})
             typer.echo(f"{r.spec.name}: {len(r.entities)} entities, variants {', '.join(r.layouts)}; "
                        + ", ".join(f"{k} {v:.1f}s" for k, v in t.items()))
-        typer.echo(f"site written to {out}/")
+        typer.echo(f"site written to {out}/; preview it with: atlasgen serve {out}")
 
 
 @app.command()
 def validate(specs: SpecArgs = None) -> None:
     """Check specs and their data; print counts, pair and memory estimates. Computes no embedding."""
-    from .validate import describe
+    from sitegen.commands.validate import describe
 
     try:
         for path in _specs(specs):
@@ -87,7 +107,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to bind; 0.0.0.0 exposes it to the network.")] = "127.0.0.1",
 ) -> None:
     """Preview a built site locally, serving the precompressed .br/.gz files."""
-    from .serve import serve as run_serve
+    from sitegen.commands.serve import serve as run_serve
 
     if not directory.is_dir():
         _fail(AtlasgenError(f"{directory}: not a folder (run `atlasgen build` first)"))
@@ -105,9 +125,10 @@ def evaluate(
     """Score every variant of SPEC (neighbour recall, label agreement, trustworthiness) and the baselines."""
     import json
 
-    from .cache import ArtifactStore
-    from .evaluate import evaluate as run, format_table, parse_grid, with_overrides
-    from .spec import load_spec
+    from sitegen.commands.evaluate import evaluate as run
+    from sitegen.commands.evaluate import format_table, parse_grid, with_overrides
+    from sitegen.pipeline.cache import ArtifactStore
+    from sitegen.spec import load_spec
 
     try:
         sets = {k: v[0] for k, v in parse_grid(override or []).items()}
@@ -130,10 +151,10 @@ def sweep(
     """Build and score every combination of --grid values (cached), write the site with a contact sheet of them, best first."""
     import json
 
-    from .cache import ArtifactStore
-    from .evaluate import parse_grid
-    from .spec import load_spec
-    from .sweep_page import run_sweep
+    from sitegen.commands.evaluate import parse_grid
+    from sitegen.commands.sweep import run_sweep
+    from sitegen.pipeline.cache import ArtifactStore
+    from sitegen.spec import load_spec
 
     try:
         rows = run_sweep(load_spec(spec), parse_grid(grid), out, ArtifactStore(cache), metric=metric, quiet=quiet,

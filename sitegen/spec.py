@@ -15,7 +15,7 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import SpecError
+from sitegen.errors import SpecError
 
 
 class _Strict(BaseModel):
@@ -60,7 +60,7 @@ class CollectionsSpec(TableSpec):
     edges: bool = False
 
     @model_validator(mode="after")
-    def _min_value_needs_value(self) -> "CollectionsSpec":
+    def _min_value_needs_value(self) -> CollectionsSpec:
         if self.min_value is not None and self.value is None:
             raise ValueError("min_value needs a value column (collections.value)")
         return self
@@ -140,7 +140,7 @@ class _Variant(_Strict):
     _embedding_only: ClassVar[str]
 
     @model_validator(mode="after")
-    def _no_silent_keys(self) -> "_Variant":
+    def _no_silent_keys(self) -> _Variant:
         key = self._embedding_only
         # compared with the default, not model_fields_set: specs are re-validated from full dumps
         if self.input == "graph" and getattr(self, key) != type(self).model_fields[key].default:
@@ -219,7 +219,7 @@ class DatasetSpec(_Strict):
     spec_path: Path = Field(default=Path("."), exclude=True)
 
     @model_validator(mode="after")
-    def _cross_checks(self) -> "DatasetSpec":
+    def _cross_checks(self) -> DatasetSpec:
         names = [v.name for v in self.variants]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .tables import Collections
+from sitegen.datatypes import Collections
 
 _SIGMA = 0.8
 _SOURCE_P = (0.7, 0.2, 0.1)  # primary, secondary, anywhere

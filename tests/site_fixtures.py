@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from sitegen.datatypes import DatasetResult, Entities
 from sitegen.spec import parse_spec
-from sitegen.tables import DatasetResult, Entities
+from sitegen.stages.pack import with_packed
 
 XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_SCRIPT = '"}</script><script>alert(1)//'
@@ -52,10 +53,10 @@ def tiny_result(name: str = "tiny", n: int = 40, seed: int = 0, variants=("umap"
     cooc = sp.triu(a + a.T, k=1)
     cooc = (cooc + cooc.T).tocsr().astype(np.float32)
     layouts = {v: rng.uniform(-1, 1, (n, 2)).astype(np.float32) for v in variants}
-    return DatasetResult(spec, ent, cooc, layouts,
+    return with_packed(DatasetResult(spec, ent, cooc, layouts,
                          stats={"collections_kept": 123, "entities_kept": n, "entities_read": n + 7,
                                 "timings": {"load": 0.25, "knn": 1.5, "project:umap": 2.0}, "note": XSS_IMG},
-                         quality={"umap": {"recall@10": 0.51, "trust": 0.9}, "tsne": {}})
+                         quality={"umap": {"recall@10": 0.51, "trust": 0.9}, "tsne": {}}))
 
 
 def viewer_bundle(folder: Path) -> Path:

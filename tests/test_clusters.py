@@ -8,12 +8,13 @@ import re
 import msgpack
 import numpy as np
 import pytest
-
-from sitegen.clusters import find_clusters, map_views, membership
-from sitegen.meta import CLUSTER_KEYS
-from sitegen.site import write_site
-
 from site_fixtures import XSS_IMG, tiny_result, viewer_bundle
+
+from sitegen.formats.datafiles import CLUSTER_KEYS, membership
+from sitegen.site.figures import map_views
+from sitegen.site.write import write_site
+from sitegen.stages.clusters import find_clusters
+from sitegen.stages.pack import with_packed
 
 
 def planted(n_groups: int = 3, per: int = 40, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -76,7 +77,7 @@ def clustered_site(tmp_path_factory):
     ent = dataclasses.replace(ent, fields={**ent.fields, "tags": tags})
     layouts = {**base.layouts, "umap": xy}
     clusters = {v: find_clusters(layouts[v], v, ent.labels, ent.counts, ent.fields, ent.field_types) for v in layouts}
-    r = dataclasses.replace(base, entities=ent, layouts=layouts, clusters=clusters)
+    r = with_packed(dataclasses.replace(base, entities=ent, layouts=layouts, clusters=clusters))
     out = write_site([r], root / "dist", viewer_dir=viewer_bundle(root / "bundle"), source_date_epoch=1_700_000_000)
     return r, out
 

@@ -7,13 +7,12 @@ import json
 import re
 
 import pytest
-
-from sitegen.assets import load_assets
-from sitegen.errors import BuildError
-from sitegen.site import write_site
-
 from site_fixtures import XSS_IMG, XSS_SCRIPT, tiny_result, viewer_bundle
 from test_site import Links, resolve
+
+from sitegen.errors import BuildError
+from sitegen.site.assets import load_assets
+from sitegen.site.write import write_site
 
 
 def results():
@@ -97,7 +96,7 @@ def test_linked_from_the_other_pages(built):
 def test_missing_compare_bundle_names_the_build_command(tmp_path):
     bundle = viewer_bundle(tmp_path / "bundle")
     (bundle / "compare.js").unlink()
-    with pytest.raises(BuildError, match=r"compare\.js is missing; build it with: npm --prefix js ci"):
+    with pytest.raises(BuildError, match=r"compare\.js is missing; build it in the source checkout with: npm --prefix js ci"):
         load_assets(bundle)
 
 

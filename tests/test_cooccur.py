@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen import synth
-from sitegen.cooccur import cooccurrence_matrix, estimate_memory
+from sitegen.datatypes import Collections
 from sitegen.errors import DataError
 from sitegen.spec import CooccurSpec
-from sitegen.tables import Collections
+from sitegen.stages.cooccur import cooccurrence_matrix, estimate_memory
 
 
 def make(lists, n, values=None, times=None):

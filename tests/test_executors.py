@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sitegen.executors import DaskExecutor, LocalExecutor, split_collections
+from sitegen.datatypes import Collections
+from sitegen.pipeline.executors import DaskExecutor, LocalExecutor, split_collections
 from sitegen.spec import CooccurSpec, UmapVariant
-from sitegen.tables import Collections
 
 
 def random_collections(seed=0, n_coll=300, n_ent=120):

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from sitegen import graph
 from sitegen.spec import GraphSpec
+from sitegen.stages import graph
 
 
 def planted_cooc(n=240, groups=4, seed=0):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sitegen import kernels
+from sitegen.stages import kernels
 
 
 def random_lists(rng, n, n_coll, max_size):

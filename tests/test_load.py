@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from sitegen.errors import DataError
-from sitegen.load import load_dataset
 from sitegen.spec import load_spec
+from sitegen.stages.load import load_dataset
 
 SPEC = """
 name = "t"

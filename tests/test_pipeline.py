@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sitegen.cache import ArtifactStore
 from sitegen.errors import SpecError
-from sitegen.pipeline import build_dataset
+from sitegen.pipeline.cache import ArtifactStore
+from sitegen.pipeline.orchestrator import build_dataset
 from sitegen.spec import load_spec
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sitegen import points as P
 from sitegen.errors import FormatError
+from sitegen.formats import points as P
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("ATLASGEN_UPDATE_GOLDEN") == "1"

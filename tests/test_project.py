@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sklearn.manifold import trustworthiness
 
-from sitegen.project import normalise, project
 from sitegen.spec import TsneVariant, UmapVariant
+from sitegen.stages.project import normalise, project
 
 
 def blobs(n=300, d=4, seed=0):
@@ -41,7 +41,7 @@ def test_far_islands_are_pulled_in_rigidly():
     main = rng.normal(0, 1, (400, 2))
     island = rng.normal(0, 0.2, (30, 2)) + [100, 0]
     xy = np.vstack([main, island])
-    packed = __import__("sitegen.project", fromlist=["pack_islands"]).pack_islands(xy)
+    packed = __import__("sitegen.stages.project", fromlist=["pack_islands"]).pack_islands(xy)
     np.testing.assert_allclose(packed[:400], main)  # the main body does not move
     moved = packed[400:]
     np.testing.assert_allclose(moved - moved.mean(0), island - island.mean(0), atol=1e-9)  # rigid

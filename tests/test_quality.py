@@ -7,14 +7,14 @@ import json
 import numpy as np
 import pytest
 import scipy.sparse as sp
-
 from conftest import shared_data
-from sitegen.cache import ArtifactStore
-from sitegen.clusters import find_clusters, over_represented
-from sitegen.evaluate import BASELINES, evaluate, parse_grid, sweep, with_overrides
+
+from sitegen.commands.evaluate import BASELINES, evaluate, parse_grid, sweep, with_overrides
 from sitegen.errors import SpecError
-from sitegen.quality import knn_2d, label_agreement, neighbour_recall, trustworthiness
+from sitegen.pipeline.cache import ArtifactStore
 from sitegen.spec import load_spec
+from sitegen.stages.clusters import find_clusters, over_represented
+from sitegen.stages.quality import knn_2d, label_agreement, neighbour_recall, trustworthiness
 
 # Measured on email-eu-core with the shipped spec (benchmarks/QUALITY.md): 0.66 for the default
 # variant (t-SNE on the cosine kNN graph); the documented process scores 0.53. The threshold keeps a
@@ -203,7 +203,7 @@ def test_email_eu_core_label_agreement(tmp_path):
 
 
 def test_figure_cells_show_the_chance_level_next_to_label_agreement():
-    from sitegen.quality import figure_columns, format_figure
+    from sitegen.site.figures import figure_columns, format_figure
 
     assert format_figure({"label@10": 0.6019, "label_chance": 0.0797}, "label@10") == "0.602 (0.080)"
     assert format_figure({"recall@10": 0.5}, "recall@10") == "0.500"

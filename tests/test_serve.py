@@ -10,8 +10,8 @@ import threading
 import brotli
 import pytest
 
-from sitegen.compress import compress_tree
-from sitegen.serve import accepted, make_server, serve
+from sitegen.commands.serve import accepted, make_server, serve
+from sitegen.site.compress import compress_tree
 
 PAGE = b"<!doctype html><title>hi</title>" + b"<p>hello</p>" * 200
 BIN = bytes(range(256)) * 64

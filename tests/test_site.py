@@ -14,15 +14,14 @@ import brotli
 import msgpack
 import numpy as np
 import pytest
-
-from sitegen import points
-from sitegen.errors import BuildError
-from sitegen.meta import entity_slugs, top_neighbors
-from sitegen.site import render_site, write_site
-from sitegen.templating import json_island, render_markdown
-from sitegen.assets import load_assets
-
 from site_fixtures import XSS_IMG, XSS_SCRIPT, tiny_result, viewer_bundle
+
+from sitegen.errors import BuildError
+from sitegen.formats import points
+from sitegen.formats.datafiles import entity_slugs, top_neighbors
+from sitegen.site.assets import load_assets
+from sitegen.site.templating import json_island, render_markdown
+from sitegen.site.write import render_site, write_site
 
 
 def results():
@@ -225,7 +224,7 @@ def test_failure_while_writing_cleans_up(tmp_path, monkeypatch):
     bundle = viewer_bundle(tmp_path / "bundle")
     out = write_site(results()[:1], tmp_path / "dist", viewer_dir=bundle)
     before = tree(out)
-    import sitegen.site as site_mod
+    import sitegen.site.write as site_mod
 
     def boom(root):
         raise OSError("disk full")

@@ -6,18 +6,17 @@ import re
 
 import numpy as np
 import pytest
+from site_fixtures import XSS_IMG, tiny_result, viewer_bundle
 from typer.testing import CliRunner
 
-from sitegen.cache import ArtifactStore
 from sitegen.cli import app
+from sitegen.commands.evaluate import parse_grid
+from sitegen.commands.sweep import run_sweep
 from sitegen.errors import BuildError
-from sitegen.evaluate import parse_grid
-from sitegen.site import write_site
+from sitegen.formats.thumbs import render_png
+from sitegen.pipeline.cache import ArtifactStore
+from sitegen.site.write import write_site
 from sitegen.spec import load_spec
-from sitegen.sweep_page import run_sweep
-from sitegen.thumbs import render_png
-
-from site_fixtures import XSS_IMG, tiny_result, viewer_bundle
 
 GRID = ["variants.umap.min_dist=0.05,0.8"]
 

@@ -1,4 +1,4 @@
-"""The built viewer in real headless Chromium, on a tiny site written by sitegen.site.write_site.
+"""The built viewer in real headless Chromium, on a tiny site written by sitegen.site.write.write_site.
 
 Runs js/test/e2e.mjs (playwright-core driving Debian's /usr/bin/chromium on SwiftShader): the
 canvas shows points, the initial view fits them with a margin (and key 0 returns to it), hover
@@ -40,8 +40,8 @@ def _skip_reason() -> str | None:
 
 def tiny_viewer_result():
     """400 entities: "kind" is "west" exactly where x < -0.3; id0 is an XSS title, id1 "Émile Zola"."""
+    from sitegen.datatypes import DatasetResult, Entities
     from sitegen.spec import parse_spec
-    from sitegen.tables import DatasetResult, Entities
 
     raw = {
         "name": "tiny", "title": "Tiny viewer atlas", "seed": 0,
@@ -95,10 +95,11 @@ def tiny_site(tmp_path_factory):
     if reason:
         pytest.skip(reason)
     subprocess.run(["npm", "run", "build"], cwd=JS, check=True, capture_output=True)
-    from sitegen.site import write_site
+    from sitegen.site.write import write_site
+    from sitegen.stages.pack import with_packed
 
     out = tmp_path_factory.mktemp("browser") / "dist"
-    write_site([tiny_viewer_result()], out, viewer_dir=JS / "dist")
+    write_site([with_packed(tiny_viewer_result())], out, viewer_dir=JS / "dist")
     return out
 
 

@@ -3,7 +3,7 @@
     .venv/bin/python js/bench/make_site.py OUT --n 100000 [--slug synth] [--tiny]
 
 OUT/<slug>/index.html carries the config island of docs/site-data.md and loads the bundle from
-js/dist/ (copied to OUT/assets/); OUT/<slug>/data/ holds points.bin (sitegen.points.encode),
+js/dist/ (copied to OUT/assets/); OUT/<slug>/data/ holds points.bin (sitegen.formats.points.encode),
 meta.msgpack and neighbors.msgpack. Points follow the viewer-bench distribution: 16 Gaussian
 clusters plus 10 % uniform noise in [-1, 1]^2, two layout variants.
 
@@ -25,7 +25,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from sitegen.points import PointTable, category_column, encode, number_column, position_column  # noqa: E402
+from sitegen.formats.points import PointTable, category_column, encode, number_column, position_column  # noqa: E402
 
 WORDS = "amber birch cedar delta ember fjord garnet harbor indigo juniper kestrel lumen meadow nectar onyx prairie quartz raven sable tundra umber violet willow xenon yarrow zephyr".split()
 

@@ -1,0 +1,256 @@
+"""Entity metadata for the site: meta and neighbors msgpack files, field descriptors, slugs, point table.
+
+Schemas are in docs/site-data.md. Everything here is deterministic: msgpack maps are written with sorted
+keys, category lists have a fixed order (most frequent first, ties by name), binary columns are
+little-endian bytes, and ties between neighbours break by entity index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+import msgpack
+import numpy as np
+import scipy.sparse as sp
+
+from sitegen.datatypes import DatasetResult, Entities
+from sitegen.formats import points
+
+META_VERSION = 1
+NEIGHBORS_VERSION = 1
+NEIGHBORS_K = 15  # per entity, in the neighbors file and on entity pages
+MAX_CATEGORIES = 0xFFFE  # uint16 codes with 0xFFFF = missing; a field with more is shipped as text
+SLUG_MAX = 60
+
+
+# --- slugs --------------------------------------------------------------------------------------
+
+
+def _slug_part(text: str) -> str:
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+
+
+def entity_slugs(ids: np.ndarray, labels: np.ndarray) -> list[str]:
+    """URL-safe, unique page slugs `<label>-<id>` ([a-z0-9-], at most ~70 characters).
+
+    The id part keeps slugs stable when labels repeat; an id with no ASCII letters or digits becomes
+    a short hash of the id. Remaining collisions get `-2`, `-3`, ... in entity order.
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for ident, label in zip(ids, labels):
+        ident, label = str(ident), str(label)
+        id_part = _slug_part(ident)[:SLUG_MAX] or hashlib.sha256(ident.encode()).hexdigest()[:10]
+        label_part = _slug_part(label)[:SLUG_MAX].strip("-")
+        base = id_part if label_part in ("", id_part) else f"{label_part}-{id_part}"
+        slug, k = base, 2
+        while slug in seen:
+            slug, k = f"{base}-{k}", k + 1
+        seen.add(slug)
+        out.append(slug)
+    return out
+
+
+# --- columns ------------------------------------------------------------------------------------
+
+
+def _category_order(values: list[str]) -> list[str]:
+    """Distinct values, most frequent first, ties by value (a stable legend order)."""
+    return [v for v, _ in sorted(Counter(values).items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _is_missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v == ""
+
+
+@dataclass(frozen=True)
+class FieldColumn:
+    """One metadata field, prepared for meta.msgpack, the points file and the config island."""
+
+    name: str
+    label: str
+    type: str  # "category" | "tags" | "number" | "text"
+    categories: list[str] | None = None
+    codes: np.ndarray | None = None  # category: (n,) int64, -1 missing; tags: flat codes
+    indptr: np.ndarray | None = None  # tags: (n + 1,)
+    values: np.ndarray | list | None = None  # number: (n,) float64; text: list[str]
+
+    def msgpack_obj(self) -> dict:
+        if self.type == "category":
+            return {"type": "category", "categories": self.categories,
+                    "codes": np.where(self.codes < 0, 0xFFFF, self.codes).astype("<u2").tobytes()}
+        if self.type == "tags":
+            return {"type": "tags", "categories": self.categories,
+                    "indptr": self.indptr.astype("<u4").tobytes(), "codes": self.codes.astype("<u2").tobytes()}
+        if self.type == "number":
+            return {"type": "number", "values": self.values.astype("<f4").tobytes()}
+        return {"type": "text", "values": list(self.values)}
+
+    def descriptor(self) -> dict:
+        """The config island's field descriptor."""
+        d: dict = {"name": self.name, "label": self.label, "type": self.type}
+        if self.categories is not None:
+            d["categories"] = self.categories
+        if self.type == "number":
+            ok = np.isfinite(self.values)
+            d["min"] = _num(self.values[ok].min()) if ok.any() else None
+            d["max"] = _num(self.values[ok].max()) if ok.any() else None
+        return d
+
+
+
+def _num(x: float) -> int | float:
+    x = float(x)
+    return int(x) if x.is_integer() and abs(x) < 2**53 else x
+
+
+def field_columns(entities: Entities, labels: dict[str, str] | None = None,
+                  order: list[str] | None = None) -> list[FieldColumn]:
+    """Prepare every metadata field. `order`: display order (the spec's); others follow by name."""
+    labels = labels or {}
+    names = [f for f in (order or []) if f in entities.fields]
+    names += sorted(f for f in entities.fields if f not in names)
+    cols = []
+    for name in names:
+        raw = entities.fields[name]
+        kind = entities.field_types.get(name, "text")
+        label = labels.get(name) or name
+        if kind in ("category", "tags"):
+            items = [v for v in raw if not _is_missing(v)] if kind == "category" else \
+                [str(t) for v in raw if v is not None and not _is_missing(v) for t in v]
+            cats = _category_order([str(v) for v in items])
+            if len(cats) <= MAX_CATEGORIES:
+                index = {c: k for k, c in enumerate(cats)}
+                if kind == "category":
+                    codes = np.array([-1 if _is_missing(v) else index[str(v)] for v in raw], dtype=np.int64)
+                    cols.append(FieldColumn(name, label, kind, cats, codes=codes))
+                else:
+                    per = [[] if v is None or _is_missing(v) else [index[str(t)] for t in v] for v in raw]
+                    indptr = np.zeros(len(per) + 1, dtype=np.int64)
+                    indptr[1:] = np.cumsum([len(p) for p in per])
+                    flat = np.array([c for p in per for c in p], dtype=np.int64)
+                    cols.append(FieldColumn(name, label, kind, cats, codes=flat, indptr=indptr))
+                continue
+            raw = ["" if v is None or _is_missing(v) else (str(v) if kind == "category" else ", ".join(map(str, v)))
+                   for v in raw]
+            kind = "text"
+        if kind == "number":
+            cols.append(FieldColumn(name, label, kind, values=np.asarray(raw, dtype=np.float64)))
+        else:
+            cols.append(FieldColumn(name, label, "text", values=["" if _is_missing(v) else str(v) for v in raw]))
+    return cols
+
+
+def _sorted(obj):
+    """Recursively rebuild dicts with sorted keys (msgpack keeps insertion order)."""
+    if isinstance(obj, dict):
+        return {k: _sorted(obj[k]) for k in sorted(obj)}
+    if isinstance(obj, list):
+        return [_sorted(v) for v in obj]
+    return obj
+
+
+def packb(obj) -> bytes:
+    return msgpack.packb(_sorted(obj), use_bin_type=True)
+
+
+CLUSTER_KEYS = ("variant", "labels", "x", "y", "size", "extent", "membership")
+
+
+def cluster_objects(clusters: dict[str, dict], variants: list[str]) -> dict[str, dict]:
+    """meta's `clusters` map: variant -> the viewer's part of `clusters.find_clusters`'s dict."""
+    return {v: {k: clusters[v][k] for k in CLUSTER_KEYS} for v in variants if v in clusters}
+
+
+def meta_msgpack(entities: Entities, slugs: list[str], fields: list[FieldColumn],
+                 clusters: dict[str, dict] | None = None) -> bytes:
+    """clusters: variant -> `cluster_objects` entry; the key is left out when there are none."""
+    return packb({
+        "version": META_VERSION,
+        "n": len(entities),
+        "ids": [str(x) for x in entities.ids],
+        "labels": [str(x) for x in entities.labels],
+        "slugs": list(slugs),
+        "counts": [int(x) for x in entities.counts],
+        "fields": {f.name: f.msgpack_obj() for f in fields},
+        **({"clusters": clusters} if clusters else {}),
+    })
+
+
+# --- neighbours ---------------------------------------------------------------------------------
+
+
+def top_neighbors(cooc, k: int = NEIGHBORS_K) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Top-k entries of each row of a sparse matrix, strongest first, ties by column index.
+
+    Returns indptr (n + 1,) int64, indices (nnz',) int64, weights (nnz',) float32. The diagonal and
+    non-positive weights are dropped.
+    """
+    m = sp.csr_matrix(cooc)
+    m.sum_duplicates()
+    n = m.shape[0]
+    rows = np.repeat(np.arange(n), np.diff(m.indptr))
+    keep = (m.indices != rows) & (m.data > 0)
+    rows, cols, w = rows[keep], m.indices[keep].astype(np.int64), m.data[keep].astype(np.float32)
+    order = np.lexsort((cols, -w, rows))
+    rows, cols, w = rows[order], cols[order], w[order]
+    starts = np.searchsorted(rows, np.arange(n))
+    rank = np.arange(len(rows)) - starts[rows]
+    sel = rank < k
+    rows, cols, w = rows[sel], cols[sel], w[sel]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum(np.bincount(rows, minlength=n))
+    return indptr, cols, w
+
+
+def neighbors_msgpack(indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, k: int = NEIGHBORS_K) -> bytes:
+    return packb({
+        "version": NEIGHBORS_VERSION,
+        "k": k,
+        "indptr": indptr.astype("<u4").tobytes(),
+        "indices": indices.astype("<u4").tobytes(),
+        "weights": weights.astype("<f4").tobytes(),
+    })
+
+
+# --- points -------------------------------------------------------------------------------------
+
+
+RESERVED_COLUMNS = ("size",)
+
+
+def point_table(result: DatasetResult, fields: list[FieldColumn], variants: list[str]) -> points.PointTable:
+    """The points file: positions of every variant, `size` = ln(1 + count), category and number fields.
+
+    A tags field contributes each entity's first tag as its category code. Fields whose names are
+    reserved (`size`, `xy:*`) or longer than the format allows stay in meta.msgpack only.
+    """
+    n = len(result.entities)
+    cols: dict[str, points.Column] = {}
+    for v in variants:
+        cols[f"xy:{v}"] = points.position_column(result.layouts[v])
+    cols["size"] = points.number_column(np.log1p(np.asarray(result.entities.counts, dtype=np.float64)),
+                                        kind="size", dtype="uint8")
+    for f in fields:
+        if f.name in RESERVED_COLUMNS or f.name.startswith("xy:") or len(f.name.encode()) > points.NAME_MAX:
+            continue
+        if f.type == "category":
+            cols[f.name] = points.category_column(f.codes, len(f.categories))
+        elif f.type == "tags":
+            has = np.diff(f.indptr) > 0
+            first = np.where(has, f.codes[np.minimum(f.indptr[:-1], max(len(f.codes) - 1, 0))] if len(f.codes) else -1, -1)
+            cols[f.name] = points.category_column(first, len(f.categories))
+        elif f.type == "number":
+            cols[f.name] = points.number_column(f.values)
+    return points.PointTable(n, cols)
+
+
+def membership(c: dict) -> np.ndarray:
+    """(n,) int16 cluster index of every entity (-1 = noise) from a `find_clusters` dict."""
+    return np.frombuffer(c["membership"], dtype="<i2")

@@ -1,0 +1,121 @@
+"""Where the heavy stages run: in this process, or on a Dask cluster.
+
+The co-occurrence matrix is a sum over collections, so it splits exactly: each Dask task computes
+the matrix of one slice of the collections with the same numba kernels, and the partial matrices
+are added in a tree on the cluster. Projections (one per variant) are independent tasks. PyMDE
+stays in the driver (one optimisation, and `--device cuda` is the way to scale it).
+
+    atlasgen build --scheduler tcp://scheduler:8786     # an existing Dask cluster
+    atlasgen build --scheduler local                     # a LocalCluster, e.g. to try it
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from sitegen.datatypes import Collections
+from sitegen.errors import AtlasgenError
+from sitegen.spec import CooccurSpec
+
+
+class LocalExecutor:
+    """Run every stage in this process."""
+
+    def cooccurrence(self, coll: Collections, params: CooccurSpec, progress=None) -> sp.csr_matrix:
+        from sitegen.stages.cooccur import cooccurrence_matrix
+
+        return cooccurrence_matrix(coll, params, progress=progress)
+
+    def project_all(self, coords: np.ndarray, variants: list, seed: int, threads: int) -> list[tuple[np.ndarray, float]]:
+        """[(xy, seconds)] per variant."""
+        return [timed_project(coords, v, seed, threads) for v in variants]
+
+    def close(self) -> None:
+        pass
+
+
+class DaskExecutor:
+    """Run co-occurrence slices and projections as tasks on a Dask (distributed) cluster."""
+
+    def __init__(self, address: str, parts: int | None = None):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:  # pragma: no cover - depends on the optional extra
+            raise AtlasgenError("--scheduler needs Dask: pip install 'atlasgen[distributed]'") from None
+        self._cluster = None
+        if address == "local":
+            self._cluster = LocalCluster(processes=False, n_workers=1, threads_per_worker=2,
+                                         dashboard_address=None)
+            self.client = Client(self._cluster)
+        else:
+            try:
+                self.client = Client(address, timeout="10s")
+            except OSError as e:
+                raise AtlasgenError(f"--scheduler {address}: cannot reach the Dask scheduler ({e})") from None
+        self.parts = parts
+
+    def cooccurrence(self, coll: Collections, params: CooccurSpec, progress=None) -> sp.csr_matrix:
+        workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        slices = split_collections(coll, self.parts or 4 * workers)
+        futures = self.client.map(_slice_cooccurrence, slices, [params] * len(slices), pure=False)
+        while len(futures) > 1:  # pairwise tree sum on the cluster
+            pairs = [futures[i:i + 2] for i in range(0, len(futures), 2)]
+            futures = [self.client.submit(_add, *p, pure=False) if len(p) == 2 else p[0] for p in pairs]
+        result = futures[0].result()
+        if progress:
+            progress(1, 1)
+        return result
+
+    def project_all(self, coords: np.ndarray, variants: list, seed: int, threads: int) -> list[tuple[np.ndarray, float]]:
+        remote = self.client.scatter(coords, broadcast=False)
+        futures = [self.client.submit(timed_project, remote, v, seed, threads, pure=False) for v in variants]
+        return [f.result() for f in futures]
+
+    def close(self) -> None:
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def split_collections(coll: Collections, parts: int) -> list[Collections]:
+    """Slices of whole collections with roughly equal pair work (sum |c|^2)."""
+    sizes = coll.sizes.astype(np.int64)
+    work = np.cumsum(sizes * sizes)
+    total = int(work[-1]) if len(work) else 0
+    cuts = np.searchsorted(work, np.linspace(0, total, parts + 1)[1:-1], side="right")
+    bounds = np.unique(np.concatenate([[0], cuts, [coll.n_collections]]))
+    out = []
+    for c0, c1 in zip(bounds[:-1], bounds[1:]):
+        m0, m1 = coll.indptr[c0], coll.indptr[c1]
+        out.append(Collections(
+            indptr=coll.indptr[c0:c1 + 1] - m0, entity=coll.entity[m0:m1], n_entities=coll.n_entities,
+            value=None if coll.value is None else coll.value[m0:m1],
+            time=None if coll.time is None else coll.time[m0:m1]))
+    return out
+
+
+def timed_project(coords: np.ndarray, variant, seed: int, threads: int) -> tuple[np.ndarray, float]:
+    import time
+
+    from sitegen.stages.project import project
+
+    t = time.perf_counter()
+    xy = project(coords, variant, seed, threads=threads)
+    return xy, round(time.perf_counter() - t, 3)
+
+
+def _slice_cooccurrence(coll: Collections, params: CooccurSpec) -> sp.csr_matrix:
+    from sitegen.stages.cooccur import cooccurrence_matrix
+
+    return cooccurrence_matrix(coll, params)
+
+
+def _add(a: sp.csr_matrix, b: sp.csr_matrix) -> sp.csr_matrix:
+    out = (a + b).tocsr()
+    out.sort_indices()
+    return out
+
+
+def make_executor(scheduler: str | None):
+    return DaskExecutor(scheduler) if scheduler else LocalExecutor()

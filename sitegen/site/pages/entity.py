@@ -1,0 +1,51 @@
+"""One page per entity (`<dataset>/e/<slug>.html`) and the A-Z index, from one compiled template."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from sitegen.datatypes import DatasetResult
+from sitegen.formats.datafiles import membership
+from sitegen.site.figures import field_text, format_number, map_views
+from sitegen.site.templating import environment, render
+
+
+def entity_pages(r: DatasetResult, ctx: dict, title: str, image: str | None) -> dict[str, bytes]:
+    """`<dataset>/e/<slug>.html` for every entity and the A-Z index `e/index.html` (one compiled template)."""
+    name, packed = r.spec.name, r.packed
+    ent = r.entities
+    labels = [str(x) for x in ent.labels]
+    slugs = packed.slugs
+    tpl = environment().get_template("entity.html.j2")
+    ip, idx, w = packed.neighbor_indptr, packed.neighbor_indices, packed.neighbor_weights
+    in_cluster = cluster_links(r.clusters.get(r.spec.default_variant))
+    files = {}
+    for i in range(len(ent)):
+        e = {
+            "label": labels[i], "id": str(ent.ids[i]), "count": f"{int(ent.counts[i]):,}",
+            "map_href": "../index.html#" + urlencode({"sel": str(ent.ids[i])}),
+            "cluster": in_cluster[i] if in_cluster else None,
+            "fields": [(f.label, val) for f in packed.fields if (val := field_text(f, i))],
+            "related": [{"href": f"{slugs[j]}.html", "label": labels[j], "weight": format_number(wt)}
+                        for j, wt in zip(idx[ip[i]:ip[i + 1]].tolist(), w[ip[i]:ip[i + 1]].tolist())],
+        }
+        page = {"title": f"{labels[i]} · {title}", "description": f"{labels[i]}: in {e['count']} collections of {title}.",
+                "image": image or f"../{packed.thumbs[r.spec.default_variant]}", "image_alt": f"Overview of {title}", "url": ""}
+        files[f"{name}/e/{slugs[i]}.html"] = tpl.render(root="../../", page=page, e=e, **ctx).encode("utf-8")
+    order = sorted(range(len(ent)), key=lambda i: (labels[i].casefold(), slugs[i]))
+    page = {"title": f"All entities · {title}", "description": f"Every entity of {title}.",
+            "image": image or f"../{packed.thumbs[r.spec.default_variant]}", "image_alt": f"Overview of {title}", "url": ""}
+    files[f"{name}/e/index.html"] = render(
+        "entities.html.j2", root="../../", page=page,
+        entities=[{"href": f"{slugs[i]}.html", "label": labels[i], "note": f"{int(ent.counts[i]):,}"} for i in order],
+        **ctx)
+    return files
+
+
+def cluster_links(c: dict | None) -> list[dict | None]:
+    """Per entity: its cluster in the default layout, {"label", "href"} to the map centred on it, or None."""
+    if not c:
+        return []
+    views = map_views(c)
+    links = [{"label": label, "href": f"../index.html#{view}"} for label, view in zip(c["labels"], views)]
+    return [links[k] if k >= 0 else None for k in membership(c).tolist()]

@@ -1,0 +1,21 @@
+"""The JSON config island that the viewer and the compare page read (docs/site-data.md)."""
+
+from __future__ import annotations
+
+from sitegen.datatypes import DatasetResult
+
+CONFIG_VERSION = 1
+
+
+def viewer_config(r: DatasetResult, variant: str, variants: list[dict], root: str, overview: str) -> dict:
+    """The keys both pages share. variants: [{"name", "label", "url", ...}] in menu order, default first;
+    root: the path from the page to the dataset folder ("" or "../"); overview: the thumbnail's path."""
+    spec, packed = r.spec, r.packed
+    site = spec.site
+    return {
+        "version": CONFIG_VERSION, "dataset": spec.name, "title": site.title or spec.title, "accent": site.accent,
+        "theme": site.theme, "variant": variant, "variants": variants,
+        "points": packed.points, "meta": packed.meta, "neighbors": packed.neighbors,
+        "root": root, "entityPage": "e/{slug}.html", "colorBy": site.color_by,
+        "fields": [f.descriptor() for f in packed.fields], "count": len(r.entities), "overview": overview,
+    }
