@@ -139,3 +139,22 @@ export function syncHash(store, defaults, win = window, codec = { format: format
   win.addEventListener('popstate', load);
   win.addEventListener('hashchange', load);
 }
+
+/**
+ * The session's live state (not in the URL), kept in a second store so that the features share it
+ * instead of closure variables: what the URL state resolves to against the data, plus transient
+ * interaction.
+ *   variant     the layout shown (the URL's, when it exists)      xy  its Float32Array positions
+ *   meta        decoded metadata (null until loaded)              neighbors  co-occurrences or null
+ *   pass        Uint8Array filter mask, or null when no filter is set
+ *   facets      per-field counts under the filters                visible  how many points pass
+ *   selIdx      index of the selected entity, or -1               hover  hovered index, or -1
+ *   hits        search-hit indices                                listHits  "my list" matches or null
+ *   colorIndex  per-point palette index                           legend  colour legend or null
+ */
+export function liveState() {
+  return {
+    variant: '', xy: null, meta: null, neighbors: null, pass: null, facets: null, visible: 0,
+    selIdx: -1, hover: -1, hits: [], listHits: null, colorIndex: null, legend: null,
+  };
+}

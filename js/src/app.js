@@ -1,0 +1,92 @@
+// The interactive map: first frame from the point file alone, then the features wired to the two
+// stores (store: the URL state; live: what it resolves to against the data). Each feature lives in
+// features/*.js; this file only orders them and routes store changes to them.
+import { pointSizes, baseSize, earlyColors } from './data.js';
+import { syncHash } from './store.js';
+import { createRenderer } from './renderer.js';
+import { buildIndex } from './search.js';
+import { mountPanel } from './panel.js';
+import { createLayouts, addViewHelpers } from './features/layouts.js';
+import { wirePointState } from './features/pointstate.js';
+import { wirePointer } from './features/pointer.js';
+import { wireSelection } from './features/selection.js';
+import { wireFilters } from './features/filtering.js';
+import { wireColoring } from './features/coloring.js';
+import { wireMyList } from './features/mylist.js';
+import { wireSearch } from './features/searching.js';
+import { wireVariant } from './features/variant.js';
+import { wireLabelTriggers, wireLabels } from './features/labeling.js';
+
+/** ctx: {config, ui, store, live, loader, defaults, gl, entityHref, reducedMotion}; grows as features wire in. */
+export async function startMap(ctx) {
+  const { config, ui, store, live, loader } = ctx;
+  // ---- points: first frame
+  const table = await loader.points();
+  const n = (ctx.n = table.n);
+  ctx.layouts = createLayouts(table, config);
+  const variant = ctx.layouts.variantOf(store.get().variant);
+  live.set({ variant, xy: ctx.layouts.xyOf(variant) });
+  addViewHelpers(ctx);
+  const css = getComputedStyle(ui.root);
+  const renderer = (ctx.renderer = createRenderer(ui.canvas, ctx.gl, {
+    n,
+    background: css.getPropertyValue('--bg').trim() || '#111318',
+    ring: css.getPropertyValue('--ring').trim() || '#ffffff',
+    getView: ctx.viewNow,
+    onFrame: (view, w, hh) => ctx.labels?.update(view, w, hh),
+  }));
+  ctx.sizes = pointSizes(table);
+  ctx.base = baseSize(n);
+  renderer.setSizes(ctx.sizes, ctx.base, ctx.base * 3);
+  renderer.setPositions(live.get().xy);
+  const early = earlyColors(table, store.get().color, config.accent);
+  renderer.setColors(early.index);
+  renderer.setPalette(early.texture);
+  live.set({ colorIndex: early.index, visible: n });
+  renderer.requestDraw();
+  requestAnimationFrame(loader.startRest); // runs right after the first frame's draw
+
+  // ---- features that work on the points alone
+  const pointState = wirePointState(ctx);
+  wirePointer(ctx);
+  const selection = wireSelection(ctx, pointState);
+  const filters = wireFilters(ctx);
+  const coloring = (ctx.coloring = wireColoring(ctx));
+  const myList = wireMyList(ctx);
+  const variants = wireVariant(ctx);
+
+  // ---- store -> features (each waits for the metadata; everything is applied once it arrives)
+  store.subscribe((s, changed) => {
+    if (changed.has('view')) renderer.requestDraw();
+    if (!live.get().meta) return;
+    if (changed.has('variant')) variants.apply(s.variant);
+    if (changed.has('filters') || changed.has('hide')) filters.apply();
+    if (changed.has('color')) coloring.apply();
+    if (changed.has('sel')) selection.apply();
+    if (changed.has('q')) ctx.searchBox?.setQuery(s.q);
+    if (changed.has('list')) myList.apply();
+  });
+  syncHash(store, ctx.defaults);
+  wireLabelTriggers(ctx);
+
+  // ---- metadata and neighbours stream in after the first frame
+  live.set({ meta: await loader.meta() });
+  wireLabels(ctx);
+  // the search index is built on first use, so a visit that never searches never pays for it
+  let index = null;
+  ctx.searchIndex = () => (index ||= buildIndex(live.get().meta.labels, live.get().meta.ids, live.get().meta.counts));
+  wireSearch(ctx);
+  ui.bar.append(...variants.controls, ui.countEl);
+  ctx.panel = mountPanel(ui.side, { store, fields: config.fields || [], columns: live.get().meta.fields, onList: myList.onList });
+  filters.apply();
+  coloring.apply();
+  if (store.get().q) ctx.searchBox.setQuery(store.get().q);
+  if (store.get().list) myList.apply();
+  if (store.get().variant && store.get().variant !== live.get().variant) variants.apply(store.get().variant);
+  selection.apply();
+  renderer.requestDraw();
+
+  live.set({ neighbors: await loader.neighbors() });
+  ui.root.dataset.ready = 'true';
+  window.__atlasReady = true;
+}

@@ -1,0 +1,34 @@
+// Map labels (cluster names and entity names, labels.js) wired to the view: re-chosen when the
+// camera settles or the canvas resizes, hidden while points travel between layouts.
+import { createLabels, hideWhileMoving } from '../labels.js';
+
+/** Before the metadata: resize and settle handling; sets ctx.hideLabelsFor(ms). */
+export function wireLabelTriggers(ctx) {
+  const { ui, store, renderer } = ctx;
+  // layout changes (the bar wrapping, panels opening) resize the canvas without a window resize
+  const onResize = () => { ctx.labels?.invalidate(); renderer.requestDraw(); };
+  if (self.ResizeObserver) new ResizeObserver(onResize).observe(ui.canvas);
+  else addEventListener('resize', onResize);
+  let settle = 0;
+  store.subscribe((s, changed) => {
+    if (!changed.has('view')) return;
+    clearTimeout(settle);
+    settle = setTimeout(() => { const [w, hh] = ctx.size(); ctx.labels?.update(ctx.viewNow(), w, hh, true); }, 150);
+  });
+  ctx.hideLabelsFor = hideWhileMoving(ui.labelLayer, onResize);
+}
+
+/** Once the metadata is in: sets ctx.labels. */
+export function wireLabels(ctx) {
+  const { live, n } = ctx;
+  const meta = live.get().meta;
+  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => meta.counts[b] - meta.counts[a] || a - b);
+  const rank = new Uint32Array(n);
+  order.forEach((i, k) => { rank[i] = k; });
+  ctx.labels = createLabels(ctx.ui.labelLayer, {
+    getLabels: () => meta.labels, getXY: () => live.get().xy, getGrid: () => ctx.layouts.gridOf(live.get().variant),
+    order: () => order, rank: () => rank,
+    isVisible: (i) => { const pass = live.get().pass; return !pass || pass[i] === 1; },
+    getClusters: () => meta.clusters?.[live.get().variant] || null,
+  });
+}

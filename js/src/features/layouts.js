@@ -1,0 +1,34 @@
+// The layouts (variants) in the point file: their positions, picking grids and bounds, decoded
+// lazily and cached; and the view helpers that depend on them (the fitted "home" view).
+import { positions } from '../format.js';
+import { buildGrid } from '../picking.js';
+import { layoutBounds } from '../data.js';
+import { fitView } from '../camera.js';
+
+/** -> {names, variantOf(name), xyOf(v), gridOf(v), boundsOf(v)} for the table's layouts. */
+export function createLayouts(table, config) {
+  const n = table.n;
+  const names = (config.variants || []).map((v) => v.name).filter((v) => table.columns[`xy:${v}`]);
+  if (!names.length) names.push(...Object.keys(table.columns).filter((k) => k.startsWith('xy:')).map((k) => k.slice(3)));
+  const xyCache = {}, gridCache = {}, boundsCache = {};
+  const xyOf = (v) => (xyCache[v] ||= positions(table, v));
+  return {
+    names,
+    /** The layout to show for a requested name: that one if it exists, else the page's, else the first. */
+    variantOf: (v) => (names.includes(v) ? v : names.includes(config.variant) ? config.variant : names[0]),
+    xyOf,
+    gridOf: (v) => (gridCache[v] ||= buildGrid(xyOf(v), n)),
+    // the file's per-column min/max, or a scan when they are missing
+    boundsOf: (v) => (boundsCache[v] ||= layoutBounds(table, v, xyOf(v))),
+  };
+}
+
+/** Adds size(), home() and viewNow() to ctx (needs ctx.ui, ctx.store, ctx.live, ctx.layouts). */
+export function addViewHelpers(ctx) {
+  const { canvas } = ctx.ui;
+  ctx.size = () => [canvas.clientWidth || 1, canvas.clientHeight || 1];
+  // the fitted view for the current layout and canvas size (6 % margin each side)
+  ctx.home = () => { const [w, hh] = ctx.size(); return { ...fitView(ctx.layouts.boundsOf(ctx.live.get().variant), w, hh, 0.06), fit: true }; };
+  // the store's view, with "fitted" resolved against the canvas as it is now
+  ctx.viewNow = () => { const v = ctx.store.get().view; return v.fit ? ctx.home() : v; };
+}

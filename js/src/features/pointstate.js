@@ -1,0 +1,63 @@
+// Live state -> the renderer's per-point state bytes (filters, selection, neighbours, search hits,
+// my list, hover) and the overlay (the selection's marker and neighbour lines, the hover marker).
+import { computeState, HOVERED } from '../highlight.js';
+
+/** Subscribes to ctx.live; returns {selNeighbors()}. */
+export function wirePointState(ctx) {
+  const { live, store, renderer, n } = ctx;
+  let hitSet = new Set();
+  let shownHover = -1;
+
+  /** The selected entity's co-occurring entities: [{i, weight, far, label}]. */
+  function selNeighbors() {
+    const { selIdx, neighbors, xy, meta } = live.get();
+    if (selIdx < 0 || !neighbors) return [];
+    const out = [];
+    for (let j = neighbors.indptr[selIdx]; j < neighbors.indptr[selIdx + 1]; j++) {
+      const i = neighbors.indices[j];
+      const dx = xy[2 * i] - xy[2 * selIdx], dy = xy[2 * i + 1] - xy[2 * selIdx + 1];
+      out.push({ i, weight: neighbors.weights[j], far: Math.hypot(dx, dy) > 0.3, label: meta ? meta.labels.get(i) : String(i) });
+    }
+    return out;
+  }
+  function stateAt(i) {
+    const { pass, selIdx } = live.get();
+    return computeState(1, { pass: pass ? [pass[i]] : null, hide: store.get().hide, hits: hitSet.has(i) ? [0] : [], sel: i === selIdx ? 0 : -1 })[0];
+  }
+  function refresh() {
+    const { pass, hits, listHits, selIdx, hover } = live.get();
+    hitSet = new Set(listHits || hits);
+    for (const x of selNeighbors()) hitSet.add(x.i);
+    const st = computeState(n, { pass, hide: store.get().hide, hits: hitSet, sel: selIdx, hover });
+    const visible = pass ? pass.reduce((a, b) => a + b, 0) : n;
+    renderer.setState(st, visible, !!(listHits || hits.length));
+    updateOverlay();
+  }
+  function updateOverlay() {
+    const { selIdx, hover, xy, neighbors, colorIndex } = live.get();
+    const markers = [], lines = [];
+    if (selIdx >= 0) {
+      for (const nb of selNeighbors()) {
+        const a = Math.round(90 + 120 * Math.min(1, nb.weight / (neighbors.weights[neighbors.indptr[selIdx]] || 1)));
+        lines.push({ x0: xy[2 * selIdx], y0: xy[2 * selIdx + 1], x1: xy[2 * nb.i], y1: xy[2 * nb.i + 1], rgba: nb.far ? [240, 120, 60, a] : [200, 200, 210, a] });
+      }
+      markers.push({ x: xy[2 * selIdx], y: xy[2 * selIdx + 1], color: colorIndex[selIdx], size: ctx.sizes[selIdx], state: 4 });
+    }
+    if (hover >= 0 && hover !== selIdx) markers.push({ x: xy[2 * hover], y: xy[2 * hover + 1], color: colorIndex[hover], size: ctx.sizes[hover], state: 5 });
+    renderer.setOverlay(markers, lines);
+  }
+  function showHover(i) {
+    const prev = shownHover;
+    shownHover = i;
+    if (prev >= 0) renderer.setStateAt(prev, stateAt(prev));
+    if (i >= 0) renderer.setStateAt(i, HOVERED);
+    updateOverlay();
+  }
+
+  live.subscribe((s, changed) => {
+    if (['pass', 'hits', 'listHits', 'selIdx', 'neighbors'].some((k) => changed.has(k))) refresh();
+    else if (changed.has('xy') || changed.has('colorIndex')) updateOverlay();
+    if (changed.has('hover')) showHover(s.hover);
+  });
+  return { selNeighbors, refresh };
+}

@@ -1,0 +1,42 @@
+// The selected entity: store.sel (an id) <-> live.selIdx, the detail panel with its co-occurring
+// entities, and ctx.select(i, fly) for everything that selects (taps, search, the neighbour list).
+import { indexOfId } from '../data.js';
+import { renderDetail, fieldValues } from '../tooltip.js';
+
+/** Sets ctx.select; returns {apply()} (store.sel -> selection) and {showDetail()}. */
+export function wireSelection(ctx, pointState) {
+  const { ui, store, live, config } = ctx;
+
+  function select(i, fly) {
+    const meta = live.get().meta;
+    store.set({ sel: i >= 0 && meta ? meta.ids.get(i) : '' });
+    if (i >= 0 && fly) {
+      const v = ctx.viewNow(), xy = live.get().xy;
+      ctx.camera.flyTo({ x: xy[2 * i], y: xy[2 * i + 1], k: Math.max(v.k, 6) });
+    }
+  }
+  function showDetail() {
+    const { selIdx, meta, neighbors } = live.get();
+    if (selIdx < 0 || !meta) { ui.detail.hidden = true; ui.root.classList.remove('atlas-has-detail'); return; }
+    ui.root.classList.add('atlas-has-detail');
+    renderDetail(ui.detail, {
+      title: meta.labels.get(selIdx),
+      count: meta.counts[selIdx],
+      fields: fieldValues(meta, config.fields || [], selIdx),
+      href: meta.slugs.length ? ctx.entityHref(meta.slugs.get(selIdx)) : null,
+      neighbors: neighbors ? pointState.selNeighbors() : null,
+      onPick: (i) => select(i, true),
+      onClose: () => select(-1),
+    });
+  }
+  function apply() {
+    const id = store.get().sel;
+    const { meta, selIdx } = live.get();
+    const next = id && meta ? (selIdx >= 0 && id === meta.ids.get(selIdx) ? selIdx : indexOfId(meta.ids, id)) : -1;
+    live.set({ selIdx: next });
+    showDetail();
+  }
+  live.subscribe((s, changed) => { if (changed.has('neighbors')) showDetail(); });
+  ctx.select = select;
+  return { apply };
+}

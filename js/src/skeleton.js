@@ -1,0 +1,40 @@
+// The page skeleton: everything the viewer adds lives under #atlas (bar, side panel, map stage,
+// detail panel), plus the menu drawer's open / close behaviour. No data here.
+import { h, fmt } from './dom.js';
+
+/** Build the skeleton under #atlas; returns its elements and setDrawer(open). */
+export function mountSkeleton(config) {
+  const root = document.getElementById('atlas') || document.body.appendChild(h('div', { id: 'atlas' }));
+  root.classList.add('atlas-app');
+  root.dataset.theme = config.theme === 'light' ? 'light' : 'dark';
+  if (config.accent) root.style.setProperty('--accent', config.accent);
+  const menuBtn = h('button.atlas-menu', { type: 'button', 'aria-label': 'Show filters and colours', 'aria-expanded': 'false', 'aria-controls': 'atlas-side', text: '☰' });
+  const bar = h('div.atlas-bar', {}, menuBtn);
+  const side = h('aside.atlas-side', { id: 'atlas-side', 'aria-label': 'Colour and filters' });
+  const detail = h('aside.atlas-detail', { 'aria-label': 'Selected entity', hidden: true });
+  const canvas = h('canvas.atlas-canvas', { tabindex: '0', role: 'img', 'aria-label': `Map of ${fmt(config.count || 0)} entities. Drag or use the arrow keys to pan, + and - to zoom, 0 to fit.` });
+  const labelLayer = h('div.atlas-labels', { 'aria-hidden': 'true' });
+  const stage = h('div.atlas-stage', {}, canvas, labelLayer);
+  const countEl = h('span.atlas-count', { 'aria-live': 'polite' });
+  root.replaceChildren(bar, h('div.atlas-main', {}, side, stage, detail));
+  const setDrawer = (open) => {
+    root.classList.toggle('atlas-drawer-open', open);
+    menuBtn.setAttribute('aria-expanded', String(open));
+  };
+  menuBtn.addEventListener('click', () => {
+    const open = !root.classList.contains('atlas-drawer-open');
+    setDrawer(open);
+    if (open) side.querySelector('select, input, button, textarea')?.focus({ preventScroll: true });
+  });
+  // Escape closes the drawer and gives focus back to its button
+  side.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && root.classList.contains('atlas-drawer-open')) { setDrawer(false); menuBtn.focus(); }
+  });
+  return { root, menuBtn, bar, side, detail, canvas, labelLayer, stage, countEl, setDrawer };
+}
+
+/** Show a load failure on the map. */
+export function showError(ui, e) {
+  console.error(e);
+  ui.stage.append(h('p.atlas-error', { role: 'alert', text: `The map could not be loaded: ${e.message}` }));
+}
