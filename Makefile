@@ -17,7 +17,8 @@ test: setup viewer browser
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# The viewer is built first: the package maps js/dist/ in as sitegen/viewer (pyproject.toml).
+$(VENV)/.installed: pyproject.toml | js/dist/viewer.js
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
