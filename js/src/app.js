@@ -59,9 +59,10 @@ export async function startMap(ctx) {
   store.subscribe((s, changed) => {
     if (changed.has('view')) renderer.requestDraw();
     if (!live.get().meta) return;
+    // colour before filters: the filters redraw the legend, which must be the new field's
     if (changed.has('variant')) variants.apply(s.variant);
-    if (changed.has('filters') || changed.has('hide')) filters.apply();
     if (changed.has('color')) coloring.apply();
+    if (changed.has('filters') || changed.has('hide')) filters.apply();
     if (changed.has('sel')) selection.apply();
     if (changed.has('q')) ctx.searchBox?.setQuery(s.q);
     if (changed.has('list')) myList.apply();

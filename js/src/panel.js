@@ -107,6 +107,7 @@ export function mountPanel(panel, { store, fields, columns, onList }) {
     }
     const name = state.color;
     const col = columns[name];
+    if (!col?.categories) return; // a legend for another field: the colour update redraws it
     const on = Array.isArray(state.filters[name]?.values) ? new Set(state.filters[name].values) : null;
     const named = new Set(lg.entries.filter((e) => !e.other).map((e) => e.name));
     const rest = col.categories.filter((c) => !named.has(c));
