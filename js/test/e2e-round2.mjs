@@ -70,7 +70,9 @@ async function fresh(url) {
   await page.goto(url);
   await ready(page);
   await page.waitForTimeout(1500);
-  const out = { fp: await fingerprint(page), ink: meanInk(decodePNG(await page.locator('canvas').screenshot()), 0, 9999) };
+  const png = await page.locator('canvas').screenshot();
+  if (process.env.E2E_SHOTS) fs.writeFileSync(`${process.env.E2E_SHOTS}/fresh-${Date.now()}.png`, png);
+  const out = { fp: await fingerprint(page), ink: meanInk(decodePNG(png), 0, 9999) };
   await page.context().close();
   return out;
 }
@@ -80,7 +82,9 @@ async function sameAsFresh(page, what) {
   const want = await fresh(url);
   const got = await fingerprint(page);
   assert(got === want.fp, `${what} (${url.split('#')[1] || 'no hash'}):\n  got   ${got}\n  fresh ${want.fp}`);
-  const ink = meanInk(decodePNG(await page.locator('canvas').screenshot()), 0, 9999);
+  const png = await page.locator('canvas').screenshot();
+  if (process.env.E2E_SHOTS) fs.writeFileSync(`${process.env.E2E_SHOTS}/${what.replace(/\W+/g, '-')}.png`, png);
+  const ink = meanInk(decodePNG(png), 0, 9999);
   const d = ink && want.ink ? Math.hypot(ink[0] - want.ink[0], ink[1] - want.ink[1], ink[2] - want.ink[2]) : 0;
   assert(d < 12, `${what}: the map's colours differ from a fresh load (mean ${ink?.map(Math.round)} vs ${want.ink?.map(Math.round)})`);
 }
@@ -98,6 +102,7 @@ try {
     await page.waitForSelector('.atlas-results li');
     await input.press('Enter');
     await page.waitForFunction(() => location.hash.includes('sel=id1'));
+    await page.evaluate(() => document.activeElement.blur()); // an open result list is focus, not state
     await page.goBack();
     await page.waitForFunction(() => !location.hash.includes('sel='));
     await sameAsFresh(page, 'after Back');
