@@ -39,7 +39,8 @@ def _skip_reason() -> str | None:
 
 
 def tiny_viewer_result():
-    """400 entities: "kind" is "west" exactly where x < -0.3; id0 is an XSS title, id1 "Émile Zola"."""
+    """400 entities: "kind" is "west" exactly where x < -0.3; id0 is an XSS title, id1 "Émile Zola";
+    "year" runs 1900-2000 with y, except one outlier (id399: -411)."""
     from sitegen.datatypes import DatasetResult, Entities
     from sitegen.spec import parse_spec
 
@@ -64,6 +65,7 @@ def tiny_viewer_result():
     counts[1] = 500
     kind = np.array(["west" if x < -0.3 else "east" for x in xy[:, 0]], dtype=object)
     year = np.round(1900 + (xy[:, 1] + 1) * 50).astype(np.float64)
+    year[399] = -411  # one far outlier, as goodbooks has: colour scales must stay readable
     ent = Entities(ids, labels, counts, {"kind": kind, "year": year}, {"kind": "category", "year": "number"})
     a = sp.random(n, n, density=0.03, random_state=1, format="csr", dtype=np.float32)
     a.data = np.ceil(a.data * 10)
@@ -112,6 +114,13 @@ def _run(script: str, site: Path) -> None:
 
 def test_viewer_in_chromium(tiny_site):
     _run("test/e2e.mjs", tiny_site)
+
+
+def test_viewer_round2_in_chromium(tiny_site):
+    """js/test/e2e-round2.mjs: the defects of issue 10 (back/forward and pasted links render as a
+    fresh load, "Show my list" matching, readable colour scales, phone layout, no jump on click,
+    neighbour list, keyboard, the no-WebGL page, links and URLs) and the round-2 controls."""
+    _run("test/e2e-round2.mjs", tiny_site)
 
 
 def test_compare_page_in_chromium(tiny_site):

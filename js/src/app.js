@@ -6,6 +6,7 @@ import { syncHash } from './store.js';
 import { createRenderer } from './renderer.js';
 import { buildIndex } from './search.js';
 import { mountPanel } from './panel.js';
+import { robustFields } from './scales.js';
 import { createLayouts, addViewHelpers } from './features/layouts.js';
 import { wirePointState } from './features/pointstate.js';
 import { wirePointer } from './features/pointer.js';
@@ -28,9 +29,11 @@ export async function startMap(ctx) {
   live.set({ variant, xy: ctx.layouts.xyOf(variant) });
   addViewHelpers(ctx);
   const css = getComputedStyle(ui.root);
+  ctx.bg = css.getPropertyValue('--bg').trim() || '#111318';
+  ctx.fields = config.fields || [];
   const renderer = (ctx.renderer = createRenderer(ui.canvas, ctx.gl, {
     n,
-    background: css.getPropertyValue('--bg').trim() || '#111318',
+    background: ctx.bg,
     ring: css.getPropertyValue('--ring').trim() || '#ffffff',
     getView: ctx.viewNow,
     onFrame: (view, w, hh) => ctx.labels?.update(view, w, hh),
@@ -39,7 +42,7 @@ export async function startMap(ctx) {
   ctx.base = baseSize(n);
   renderer.setSizes(ctx.sizes, ctx.base, ctx.base * 3);
   renderer.setPositions(live.get().xy);
-  const early = earlyColors(table, store.get().color, config.accent);
+  const early = earlyColors(table, store.get().color, config.accent, ctx.bg);
   renderer.setColors(early.index);
   renderer.setPalette(early.texture);
   live.set({ colorIndex: early.index, visible: n });
@@ -59,9 +62,10 @@ export async function startMap(ctx) {
   store.subscribe((s, changed) => {
     if (changed.has('view')) renderer.requestDraw();
     if (!live.get().meta) return;
+    // colour before filters: the filters redraw the legend, which must be the new field's
     if (changed.has('variant')) variants.apply(s.variant);
-    if (changed.has('filters') || changed.has('hide')) filters.apply();
     if (changed.has('color')) coloring.apply();
+    if (changed.has('filters') || changed.has('hide')) filters.apply();
     if (changed.has('sel')) selection.apply();
     if (changed.has('q')) ctx.searchBox?.setQuery(s.q);
     if (changed.has('list')) myList.apply();
@@ -71,13 +75,15 @@ export async function startMap(ctx) {
 
   // ---- metadata and neighbours stream in after the first frame
   live.set({ meta: await loader.meta() });
+  // number fields get robust domains: one outlier must not flatten a colour scale or histogram
+  ctx.fields = robustFields(ctx.fields, live.get().meta.fields);
   wireLabels(ctx);
   // the search index is built on first use, so a visit that never searches never pays for it
   let index = null;
   ctx.searchIndex = () => (index ||= buildIndex(live.get().meta.labels, live.get().meta.ids, live.get().meta.counts));
   wireSearch(ctx);
   ui.bar.append(...variants.controls, ui.countEl);
-  ctx.panel = mountPanel(ui.side, { store, fields: config.fields || [], columns: live.get().meta.fields, onList: myList.onList });
+  ctx.panel = mountPanel(ui.side, { store, fields: ctx.fields, columns: live.get().meta.fields, onList: myList.onList });
   filters.apply();
   coloring.apply();
   if (store.get().q) ctx.searchBox.setQuery(store.get().q);

@@ -66,11 +66,11 @@ export function indexOfId(ids, id) {
  * The colour channel for the first frame, before the metadata arrives: a category colour field's
  * codes from the point file (same category order as meta), else the single accent colour.
  */
-export function earlyColors(table, color, accent) {
+export function earlyColors(table, color, accent, bg) {
   const c = table.columns[color]?.kind === 'category' ? categoryColumn(table, color) : null;
   const col = c ? {
     type: 'category', categories: Array.from({ length: c.count }, (_, k) => String(k)),
     codes: c.missing === 0xff ? Uint16Array.from(c.codes, (x) => (x === 0xff ? 0xffff : x)) : c.codes,
   } : null;
-  return colorChannel(col, null, table.n, accent);
+  return colorChannel(col, null, table.n, accent, bg);
 }

@@ -73,11 +73,11 @@ export function createLabels(layer, opts) {
   }
 
   /** Clusters whose names fit at this view, largest first, none overlapping; their screen boxes. */
-  function chooseClusters(view, w, h) {
+  function chooseClusters(view, w, h, taken) {
     const c = clusterSrc;
-    if (!c) return { chosen: [], boxes: [] };
+    if (!c) return { chosen: [], boxes: taken };
     const s = scaleOf(view, w, h);
-    const chosen = [], boxes = [];
+    const chosen = [], boxes = [...taken];
     for (let k = 0; k < clusterEls.length; k++) {
       const span = (c.extent ? c.extent[k] : 0.2) * s;
       if (span < CLUSTER_MIN_PX || span > Math.max(w, h)) continue;
@@ -95,6 +95,24 @@ export function createLabels(layer, opts) {
       chosen.push(k);
     }
     return { chosen, boxes };
+  }
+
+  /** Greedy placement of `cand` (in priority order) around `taken` boxes; adds to `boxes`. */
+  function placeGreedy(view, w, h, cand, boxes, max) {
+    const labels = opts.getLabels(), xy = opts.getXY();
+    const out = [];
+    for (const i of cand) {
+      const [sx, sy] = dataToScreen(view, w, h, xy[2 * i], xy[2 * i + 1]);
+      const text = labels.get(i);
+      const bw = Math.min(24, text.length) * CHAR_PX + 6, bh = 16;
+      const b = [sx - bw / 2, sy + 4, sx + bw / 2, sy + 4 + bh];
+      if (b[0] < 0 || b[1] < 0 || b[2] > w || b[3] > h) continue;
+      if (overlaps(b, boxes)) continue;
+      boxes.push(b);
+      out.push(i);
+      if (out.length >= max) break;
+    }
+    return out;
   }
 
   function layout(view, w, h, taken) {
@@ -119,20 +137,7 @@ export function createLabels(layer, opts) {
       cand.sort((a, b) => rank[a] - rank[b]);
       cand.length = Math.min(cand.length, want);
     }
-    const boxes = [...taken];
-    const out = [];
-    for (const i of cand) {
-      const [sx, sy] = dataToScreen(view, w, h, xy[2 * i], xy[2 * i + 1]);
-      const text = labels.get(i);
-      const bw = Math.min(24, text.length) * CHAR_PX + 6, bh = 16;
-      const b = [sx - bw / 2, sy + 4, sx + bw / 2, sy + 4 + bh];
-      if (b[0] < 0 || b[2] > w || b[3] > h) continue;
-      if (overlaps(b, boxes)) continue;
-      boxes.push(b);
-      out.push(i);
-      if (out.length >= MAX_LABELS) break;
-    }
-    return out;
+    return placeGreedy(view, w, h, cand, [...taken], MAX_LABELS);
   }
 
   function place(view, w, h) {
@@ -156,11 +161,14 @@ export function createLabels(layer, opts) {
         dirty = false;
         const labels = opts.getLabels();
         clusterNodes(opts.getClusters?.() || null);
-        const clusters = chooseClusters(view, w, h);
+        // entities the user asked for (my list) first, then cluster names, then the most popular
+        const firstBoxes = [];
+        const first = labels ? placeGreedy(view, w, h, (opts.priority?.() || []).filter(opts.isVisible), firstBoxes, MAX_LABELS) : [];
+        const clusters = chooseClusters(view, w, h, firstBoxes);
         shown = clusters.chosen;
         const on = new Set(shown);
         clusterEls.forEach((el, k) => { el.hidden = !on.has(k); });
-        const chosen = layout(view, w, h, clusters.boxes);
+        const chosen = [...first, ...layout(view, w, h, clusters.boxes).filter((i) => !first.includes(i))];
         const keep = new Map(placed.map((p) => [p.i, p.el]));
         placed = chosen.map((i) => {
           let el = keep.get(i);

@@ -1,6 +1,8 @@
 // Colour channel: maps a field to per-point palette indices plus the 256-entry palette texture
 // and the legend entries. Categorical: Okabe-Ito (colour-blind safe) for the most common
-// categories, the rest as "Other". Numeric: cividis (readable with any colour vision deficiency).
+// categories, the rest as "Other". Numeric: cividis (readable with any colour vision deficiency),
+// both kept at >= 3:1 contrast against the background (scales.js).
+import { withContrast, readableSpan } from './scales.js';
 
 export const CATEGORICAL = ['#e69f00', '#56b4e9', '#009e73', '#f0e442', '#0072b2', '#d55e00', '#cc79a7', '#44aa99', '#aa4499', '#999933'];
 const CIVIDIS = ['#00224e', '#123570', '#3b496c', '#575d6d', '#707173', '#8a8779', '#a69d75', '#c4b56c', '#e4cf5b', '#fee838'];
@@ -27,25 +29,34 @@ export function ramp(u) {
 }
 
 /**
- * Palette indices for colouring by `col` (a decoded meta column, or null for a single colour).
+ * Palette indices for colouring by `col` (a decoded meta column, or null for a single colour) on a
+ * map with background `bg`; every colour has >= 3:1 contrast against it. A number field uses
+ * desc.min..desc.max (a robust domain, scales.js); values beyond it take the end colours.
  * Returns {index: Uint8Array(n), texture: Uint8Array(1024), legend}, where legend is
- * {type: 'category', entries: [{name, color, count}]} or {type: 'number', min, max, stops} or null.
+ * {type: 'category', entries: [{name, color, count}]} or {type: 'number', min, max, stops,
+ * below, above (values beyond the ends)} or null.
  */
-export function colorChannel(col, desc, n, accent = '#3b6fd4') {
+export function colorChannel(col, desc, n, accent = '#3b6fd4', bg = '#111318') {
   const index = new Uint8Array(n);
+  const grey = withContrast(GREY, bg);
   if (!col || col.type === 'text') {
-    return { index, texture: texture([accent]), legend: null };
+    return { index, texture: texture([withContrast(accent, bg)]), legend: null };
   }
   if (col.type === 'number') {
     const lo = desc?.min ?? 0, hi = desc?.max ?? 1;
     const span = hi > lo ? hi - lo : 1;
     const vals = col.values;
+    let below = 0, above = 0;
     for (let i = 0; i < n; i++) {
       const v = vals[i];
+      if (v < lo) below++; else if (v > hi) above++;
       index[i] = v === v ? Math.round(Math.max(0, Math.min(1, (v - lo) / span)) * 253) : MISSING;
     }
-    const colors = Array.from({ length: 254 }, (_, k) => ramp(k / 253));
-    return { index, texture: texture(colors), legend: { type: 'number', min: lo, max: hi, stops: CIVIDIS } };
+    const [u0, u1] = readableSpan(ramp, bg);
+    const at = (u) => ramp(u0 + (u1 - u0) * u);
+    const colors = Array.from({ length: 254 }, (_, k) => at(k / 253));
+    const stops = Array.from({ length: 10 }, (_, k) => at(k / 9));
+    return { index, texture: texture(colors, grey, grey), legend: { type: 'number', min: lo, max: hi, stops, below, above } };
   }
   // category / tags (tags: coloured by their first tag)
   const k = col.categories.length;
@@ -62,8 +73,9 @@ export function colorChannel(col, desc, n, accent = '#3b6fd4') {
   const top = order.slice(0, CATEGORICAL.length).filter((c) => counts[c] > 0);
   top.forEach((c, j) => { slot[c] = j; });
   for (let i = 0; i < n; i++) index[i] = first[i] < 0 ? MISSING : slot[first[i]];
-  const entries = top.map((c, j) => ({ name: col.categories[c], color: CATEGORICAL[j], count: counts[c] }));
+  const colors = CATEGORICAL.map((c) => withContrast(c, bg));
+  const entries = top.map((c, j) => ({ name: col.categories[c], color: colors[j], count: counts[c] }));
   const rest = order.slice(top.length).reduce((s, c) => s + counts[c], 0);
-  if (rest) entries.push({ name: null, color: GREY, count: rest, other: true });
-  return { index, texture: texture(CATEGORICAL), legend: { type: 'category', entries } };
+  if (rest) entries.push({ name: null, color: grey, count: rest, other: true });
+  return { index, texture: texture(colors, grey, grey), legend: { type: 'category', entries } };
 }

@@ -19,7 +19,7 @@ export function mountPanel(panel, { store, fields, columns, onList }) {
   // --- my list
   const listText = h('textarea', { rows: 4, 'aria-label': 'My list: names or ids, one per line', placeholder: 'Paste names or ids, one per line, or drop a CSV file' });
   const listFile = h('input', { type: 'file', accept: '.csv,.txt,text/csv,text/plain', 'aria-label': 'Load a one-column CSV' });
-  const listOut = h('p.atlas-list-out', { 'aria-live': 'polite' });
+  const listOut = h('div.atlas-list-out', { 'aria-live': 'polite' });
   const readFile = (file) => file && file.text().then((t) => { listText.value = t; onList(t, { csv: /\.csv$/i.test(file.name) }); });
   listFile.addEventListener('change', () => readFile(listFile.files[0]));
   listText.addEventListener('dragover', (e) => e.preventDefault());
@@ -102,11 +102,12 @@ export function mountPanel(panel, { store, fields, columns, onList }) {
     if (!lg) return;
     if (lg.type === 'number') {
       legend.append(h('div.atlas-ramp', { style: `background: linear-gradient(to right, ${lg.stops.join(',')})` }),
-        h('div.atlas-row.atlas-ends', {}, h('span', { text: fmt(lg.min) }), h('span', { text: fmt(lg.max) })));
+        h('div.atlas-row.atlas-ends', {}, h('span', { text: `${lg.below ? '≤ ' : ''}${fmt(lg.min)}` }), h('span', { text: `${lg.above ? '≥ ' : ''}${fmt(lg.max)}` })));
       return;
     }
     const name = state.color;
     const col = columns[name];
+    if (!col?.categories) return; // a legend for another field: the colour update redraws it
     const on = Array.isArray(state.filters[name]?.values) ? new Set(state.filters[name].values) : null;
     const named = new Set(lg.entries.filter((e) => !e.other).map((e) => e.name));
     const rest = col.categories.filter((c) => !named.has(c));
@@ -131,7 +132,8 @@ export function mountPanel(panel, { store, fields, columns, onList }) {
   return {
     update,
     setLegend,
-    setListResult(text) { listOut.textContent = text; },
+    /** The element "Show my list" reports its matches in (features/mylist.js fills it). */
+    listOut,
     setListText(t) { if (listText.value !== t) listText.value = t; },
   };
 }

@@ -48,9 +48,13 @@ test('prefixDistance counts edits against the closest prefix', () => {
 });
 
 test('my list: lines and CSV are matched fuzzily, misses reported', () => {
-  const r = matchList(index, 'emile zola\nBeyonse\nnobody at all\n');
-  assert.deepEqual([...r.matched].sort(), [0, 5]);
-  assert.deepEqual(r.unmatched, ['nobody at all']);
+  const r = matchList(index, 'emile zola\nBeyonse\nnobody at all\nZola\n');
+  assert.deepEqual([...r.matched], [0]);
+  assert.deepEqual(r.fuzzy.map((x) => [x.line, x.i]), [['Beyonse', 5]]); // offered, not assumed
+  assert.deepEqual(r.unmatched, ['nobody at all', 'Zola']); // not "Zola Companion"
+  const bare = matchList(buildIndex(['Dune (Dune Chronicles #1)', 'A Confederacy of Dunces', 'Pride and Prejudice and Zombies'], null, [9, 8, 7]),
+    'Dune\nPride and Prejudice', {}, ['Dune (Dune Chronicles #1)', 'A Confederacy of Dunces', 'Pride and Prejudice and Zombies']);
+  assert.deepEqual(bare.rows.map((x) => [x.kind, x.i]), [['exact', 0], ['none', -1]]);
   assert.deepEqual(parseListLines('name\n"Zola, Émile",x\nNana,3\n', { csv: true }), ['Zola, Émile', 'Nana']);
 });
 

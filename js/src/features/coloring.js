@@ -6,8 +6,8 @@ export function wireColoring(ctx) {
   const { store, live, config, renderer, n } = ctx;
   function apply() {
     const s = store.get();
-    const desc = (config.fields || []).find((f) => f.name === s.color);
-    const ch = colorChannel(live.get().meta.fields[s.color], desc, n, config.accent);
+    const desc = ctx.fields.find((f) => f.name === s.color);
+    const ch = colorChannel(live.get().meta.fields[s.color], desc, n, config.accent, ctx.bg);
     live.set({ legend: ch.legend });
     renderer.setColors(ch.index);
     renderer.setPalette(ch.texture);

@@ -13,7 +13,7 @@ export function wireFilters(ctx) {
 
   function apply() {
     const s = store.get();
-    const result = evaluate(live.get().meta.fields, config.fields || [], s.filters, n);
+    const result = evaluate(live.get().meta.fields, ctx.fields, s.filters, n);
     ui.countEl.textContent = `${fmt(result.visible)} of ${fmt(n)} shown`;
     emptyNote.hidden = result.visible > 0;
     ctx.labels?.invalidate();

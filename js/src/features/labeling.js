@@ -30,5 +30,7 @@ export function wireLabels(ctx) {
     order: () => order, rank: () => rank,
     isVisible: (i) => { const pass = live.get().pass; return !pass || pass[i] === 1; },
     getClusters: () => meta.clusters?.[live.get().variant] || null,
+    priority: () => live.get().listHits?.slice(0, 200) || [],
   });
+  live.subscribe((s, changed) => { if (changed.has('listHits')) { ctx.labels.invalidate(); ctx.renderer.requestDraw(); } });
 }

@@ -34,8 +34,12 @@ export function wirePointState(ctx) {
     updateOverlay();
   }
   function updateOverlay() {
-    const { selIdx, hover, xy, neighbors, colorIndex } = live.get();
+    const { selIdx, hover, xy, neighbors, colorIndex, listHits, pass } = live.get();
     const markers = [], lines = [];
+    // my list's matches drawn again on top, so that none hides under its neighbours (phones)
+    for (const i of (listHits || []).slice(0, 500)) {
+      if (!pass || pass[i] || !store.get().hide) markers.push({ x: xy[2 * i], y: xy[2 * i + 1], color: colorIndex[i], size: ctx.sizes[i], state: 3 });
+    }
     if (selIdx >= 0) {
       for (const nb of selNeighbors()) {
         const a = Math.round(90 + 120 * Math.min(1, nb.weight / (neighbors.weights[neighbors.indptr[selIdx]] || 1)));

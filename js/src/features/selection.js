@@ -22,7 +22,7 @@ export function wireSelection(ctx, pointState) {
     renderDetail(ui.detail, {
       title: meta.labels.get(selIdx),
       count: meta.counts[selIdx],
-      fields: fieldValues(meta, config.fields || [], selIdx),
+      fields: fieldValues(meta, ctx.fields, selIdx),
       href: meta.slugs.length ? ctx.entityHref(meta.slugs.get(selIdx)) : null,
       neighbors: neighbors ? pointState.selNeighbors() : null,
       onPick: (i) => select(i, true),

@@ -1,0 +1,58 @@
+// Readable scales: number domains that one outlier cannot flatten, and colours kept at >= 3:1
+// contrast against the map's background (WCAG's minimum for graphical objects).
+
+/** Quantile domain {lo, hi} of the finite values (1st-99th percentile; the full range when narrower). */
+export function robustDomain(values, q = 0.01) {
+  const v = Float64Array.from(values).filter(Number.isFinite).sort();
+  if (!v.length) return null;
+  let lo = v[Math.floor(q * (v.length - 1))], hi = v[Math.ceil((1 - q) * (v.length - 1))];
+  if (!(hi > lo)) { lo = v[0]; hi = v[v.length - 1]; }
+  return { lo, hi };
+}
+
+/** Number-field descriptors with min/max replaced by the robust domain of their values. */
+export function robustFields(fields, columns) {
+  return fields.map((f) => {
+    const col = columns[f.name];
+    if (col?.type !== 'number') return f;
+    const d = robustDomain(col.values);
+    return d ? { ...f, min: d.lo, max: d.hi } : f;
+  });
+}
+
+export const rgbOf = (hex) => { const v = parseInt(String(hex).replace('#', '').slice(0, 6), 16) || 0; return [v >> 16, (v >> 8) & 255, v & 255]; };
+const hexOf = (c) => '#' + c.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('');
+const lum = (c) => {
+  const [r, g, b] = c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+/** WCAG contrast ratio of two '#rrggbb' colours. */
+export function contrast(a, b) {
+  const x = lum(rgbOf(a)), y = lum(rgbOf(b));
+  return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+}
+
+/** `hex` mixed towards white (dark background) or black (light) until it has `min`:1 contrast. */
+export function withContrast(hex, bg, min = 3) {
+  if (contrast(hex, bg) >= min) return hex;
+  const c = rgbOf(hex), to = lum(rgbOf(bg)) < 0.2 ? 255 : 0;
+  for (let t = 0.05; t <= 1; t += 0.05) {
+    const m = hexOf(c.map((v) => v + (to - v) * t));
+    if (contrast(m, bg) >= min) return m;
+  }
+  return to ? '#ffffff' : '#000000';
+}
+
+/**
+ * The part [u0, u1] of a colour ramp (a function of u in [0, 1]) whose colours all have `min`:1
+ * contrast against `bg`: the longest such run of 101 samples.
+ */
+export function readableSpan(ramp, bg, min = 3) {
+  let best = [0, 1], bestLen = -1, start = -1;
+  for (let k = 0; k <= 101; k++) {
+    const ok = k <= 100 && contrast(ramp(k / 100), bg) >= min;
+    if (ok && start < 0) start = k;
+    if (!ok && start >= 0) { if (k - 1 - start > bestLen) { bestLen = k - 1 - start; best = [start / 100, (k - 1) / 100]; } start = -1; }
+  }
+  return best;
+}

@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+// End-to-end checks for the viewer's second round (issue 10): each defect a new user hit, and the
+// round-2 controls, in real headless Chromium on the tiny test site (see e2e.mjs for its shape:
+// "kind" is "west" exactly where x < -0.3, "year" follows y from 1900 to 2000 with one outlier at
+// -411, id1 is "Émile Zola"). Usage: node test/e2e-round2.mjs SITE_DIR DATASET
+import fs from 'node:fs';
+import { chromium } from 'playwright-core';
+import { serve, decodePNG, bgOf, CHROME_ARGS, checks } from './e2e-lib.mjs';
+
+const [siteDir, dataset] = process.argv.slice(2);
+if (!siteDir || !dataset) { console.error('usage: node test/e2e-round2.mjs SITE_DIR DATASET'); process.exit(2); }
+const { check, assert, finish } = checks();
+const server = await serve(siteDir);
+const origin = `http://127.0.0.1:${server.address().port}`;
+const base = `${origin}/${dataset}/index.html`;
+const GL_ARGS = [...CHROME_ARGS, '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: GL_ARGS });
+
+/** WCAG contrast ratio of two [r, g, b] colours (0-255). */
+function contrast(a, b) {
+  const lum = (c) => { const [r, g, bl] = c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * bl; };
+  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+const parseColor = (s) => {
+  const m = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(s);
+  if (m) return [+m[1], +m[2], +m[3]];
+  const hx = /#([0-9a-f]{6})/i.exec(s);
+  if (hx) { const v = parseInt(hx[1], 16); return [v >> 16, (v >> 8) & 255, v & 255]; }
+  return null;
+};
+/** Mean colour of the non-background pixels in rows y0..y1 of a decoded image. */
+function meanInk(img, y0, y1) {
+  const bg = bgOf(img), s = [0, 0, 0];
+  let k = 0;
+  for (let y = Math.max(0, y0); y < Math.min(img.height, y1); y++) for (let x = 0; x < img.width; x++) {
+    const i = (y * img.width + x) * img.bpp, c = [img.px[i], img.px[i + 1], img.px[i + 2]];
+    if (Math.abs(c[0] - bg[0]) + Math.abs(c[1] - bg[1]) + Math.abs(c[2] - bg[2]) > 60) { k++; s[0] += c[0]; s[1] += c[1]; s[2] += c[2]; }
+  }
+  return k ? s.map((v) => v / k) : null;
+}
+
+const errors = [];
+async function newPage(opts = { viewport: { width: 1100, height: 700 } }) {
+  const ctx = await browser.newContext(opts);
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error' && !/favicon\.ico$/.test(m.location()?.url || '')) errors.push(m.text()); });
+  return page;
+}
+const ready = (page) => page.waitForFunction(() => window.__atlasReady === true && window.__firstFrame > 0, null, { timeout: 30000 });
+/** What a user sees of the state, as one comparable string. */
+const fingerprint = (page) => page.evaluate(() => {
+  const q = (s) => document.querySelector(s);
+  const detail = q('.atlas-detail');
+  return JSON.stringify({
+    count: q('.atlas-count')?.textContent,
+    color: q('select[aria-label="Colour by"]')?.value,
+    legend: [...document.querySelectorAll('.atlas-legend > *')].map((e) => `${e.textContent}|${e.getAttribute('aria-pressed') || ''}`),
+    detail: detail && !detail.hidden ? q('.atlas-detail h2')?.textContent : '',
+    search: q('input[role=combobox]')?.value,
+    list: q('.atlas-side textarea')?.value,
+    layout: q('select[aria-label=Layout]')?.value,
+    hide: q('.atlas-side input[type=checkbox]')?.checked,
+  });
+});
+/** Fingerprint and canvas mean colour of a fresh load of `url` in its own page. */
+async function fresh(url) {
+  const page = await newPage();
+  await page.goto(url);
+  await ready(page);
+  await page.waitForTimeout(1500);
+  const png = await page.locator('canvas').screenshot();
+  if (process.env.E2E_SHOTS) fs.writeFileSync(`${process.env.E2E_SHOTS}/fresh-${Date.now()}.png`, png);
+  const out = { fp: await fingerprint(page), ink: meanInk(decodePNG(png), 0, 9999) };
+  await page.context().close();
+  return out;
+}
+async function sameAsFresh(page, what) {
+  await page.waitForTimeout(1500);
+  const url = page.url();
+  const want = await fresh(url);
+  const got = await fingerprint(page);
+  assert(got === want.fp, `${what} (${url.split('#')[1] || 'no hash'}):\n  got   ${got}\n  fresh ${want.fp}`);
+  const png = await page.locator('canvas').screenshot();
+  if (process.env.E2E_SHOTS) fs.writeFileSync(`${process.env.E2E_SHOTS}/${what.replace(/\W+/g, '-')}.png`, png);
+  const ink = meanInk(decodePNG(png), 0, 9999);
+  const d = ink && want.ink ? Math.hypot(ink[0] - want.ink[0], ink[1] - want.ink[1], ink[2] - want.ink[2]) : 0;
+  assert(d < 12, `${what}: the map's colours differ from a fresh load (mean ${ink?.map(Math.round)} vs ${want.ink?.map(Math.round)})`);
+}
+
+try {
+  // ---- Defect 1: Back / Forward / a pasted link render exactly as a fresh load
+  await check('back and forward through colour, selection and search render as fresh loads', async () => {
+    const page = await newPage();
+    await page.goto(base);
+    await ready(page);
+    await page.getByRole('combobox', { name: 'Colour by' }).selectOption('year');
+    await page.waitForFunction(() => location.hash.includes('c=year'));
+    const input = page.getByRole('combobox', { name: 'Search' });
+    await input.fill('emile zola');
+    await page.waitForSelector('.atlas-results li');
+    await input.press('Enter');
+    await page.waitForFunction(() => location.hash.includes('sel=id1'));
+    await page.evaluate(() => document.activeElement.blur()); // an open result list is focus, not state
+    await page.goBack();
+    await page.waitForFunction(() => !location.hash.includes('sel='));
+    await sameAsFresh(page, 'after Back');
+    await page.goBack();
+    await page.waitForFunction(() => !location.hash.includes('c=year'));
+    await sameAsFresh(page, 'after Back twice');
+    await page.goForward();
+    await page.waitForFunction(() => location.hash.includes('c=year'));
+    await sameAsFresh(page, 'after Forward');
+    await page.goForward();
+    await page.waitForFunction(() => location.hash.includes('sel=id1'));
+    await sameAsFresh(page, 'after Forward twice');
+    await page.context().close();
+  });
+  await check('a link pasted into an open tab renders as a fresh load of it', async () => {
+    const page = await newPage();
+    await page.goto(base);
+    await ready(page);
+    await page.evaluate(() => { location.hash = 'sel=id1&q=zola&c=year&list=Item%2012'; });
+    await page.waitForTimeout(300);
+    await sameAsFresh(page, 'pasted link');
+    await page.context().close();
+  });
+
+  // ---- Defect 2: "Show my list" matches exactly first; fuzzy matches are offered, not assumed
+  await check('"Show my list": exact matches, fuzzy ones offered to accept, wrong ones not found', async () => {
+    const page = await newPage();
+    await page.goto(base);
+    await ready(page);
+    await page.getByRole('textbox', { name: /My list/ }).fill('Item 12\nZola\nEmile Zolla\nNothing Like It');
+    await page.getByRole('button', { name: /show my list/i }).click();
+    await page.waitForSelector('.atlas-list-out li');
+    const lines = await page.$$eval('.atlas-list-out li', (els) => els.map((e) => e.textContent));
+    assert(lines.length === 4, `one line per entry expected: ${JSON.stringify(lines)}`);
+    assert(/Item 12.*Item 12/.test(lines[0]), `exact match not shown: ${lines[0]}`);
+    assert(/not found/i.test(lines[1]) && !/Companion/.test(lines[1]), `"Zola" must not match "Zola Companion": ${lines[1]}`);
+    assert(/matched Émile Zola/.test(lines[2]), `fuzzy match not offered: ${lines[2]}`);
+    assert(/not found/i.test(lines[3]), `unmatched line: ${lines[3]}`);
+    const summary = await page.locator('.atlas-list-summary').textContent();
+    assert(/1 of 4 matched/.test(summary), `summary: ${summary}`);
+    await page.locator('.atlas-list-out li').nth(2).getByRole('button', { name: /accept/i }).click();
+    await page.waitForFunction(() => /2 of 4 matched/.test(document.querySelector('.atlas-list-summary')?.textContent || ''));
+    assert((await page.getByRole('textbox', { name: /My list/ }).inputValue()).includes('Émile Zola'), 'accepting did not write the matched name into the list');
+    await page.locator('.atlas-list-out li').nth(1).getByRole('button', { name: /remove/i }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.atlas-list-out li').length === 3);
+    await page.waitForTimeout(600);
+    const labels = await page.$$eval('.atlas-label:not([hidden])', (els) => els.map((e) => e.textContent));
+    assert(labels.includes('Item 12') && labels.includes('Émile Zola'), `matched points are not labelled: ${JSON.stringify(labels.slice(0, 20))}`);
+    await page.context().close();
+  });
+
+  // ---- Defect 3: robust colour domains, >= 3:1 contrast, a histogram that is not one spike
+  await check('colour by a number with an outlier: robust domain, distinct colours, 3:1 contrast', async () => {
+    const page = await newPage();
+    await page.goto(`${base}#c=year`);
+    await ready(page);
+    await page.addStyleTag({ content: '.atlas-labels,.atlas-tip{visibility:hidden!important}' });
+    await page.waitForTimeout(500);
+    const ends = await page.$$eval('.atlas-ends span', (els) => els.map((e) => e.textContent));
+    assert(ends.length >= 2 && parseFloat(ends[0].replace(/[^\d.-]/g, '')) >= 1800, `legend starts at the outlier: ${JSON.stringify(ends)}`);
+    const img = decodePNG(await page.locator('canvas').screenshot());
+    const top = meanInk(img, 0, img.height * 0.3), bottom = meanInk(img, img.height * 0.7, img.height);
+    const d = Math.hypot(top[0] - bottom[0], top[1] - bottom[1], top[2] - bottom[2]);
+    assert(d > 80, `top and bottom of the map have nearly the same colour (${top.map(Math.round)} vs ${bottom.map(Math.round)})`);
+    const bg = parseColor(await page.evaluate(() => getComputedStyle(document.querySelector('.atlas-app')).getPropertyValue('--bg')));
+    const stops = await page.evaluate(() => getComputedStyle(document.querySelector('.atlas-ramp')).backgroundImage);
+    const colors = [...stops.matchAll(/rgba?\([^)]*\)|#[0-9a-f]{6}/gi)].map((m) => parseColor(m[0]));
+    const low = colors.filter((c) => contrast(c, bg) < 3);
+    assert(colors.length >= 2 && low.length === 0, `ramp colours below 3:1 on the background: ${JSON.stringify(low)}`);
+    const bars = await page.$$eval('.atlas-field', (els) => { const d = els.find((e) => /Year/.test(e.textContent)); return [...d.querySelectorAll('.atlas-hist span')].map((s) => parseFloat(s.style.height)); });
+    assert(bars.filter((b) => b > 0).length >= 10, `the Year histogram is a spike: ${JSON.stringify(bars)}`);
+    await page.getByRole('combobox', { name: 'Colour by' }).selectOption('kind');
+    await page.waitForSelector('.atlas-swatch');
+    const sw = await page.$$eval('.atlas-swatch', (els) => els.map((e) => getComputedStyle(e).backgroundColor));
+    const lowSw = sw.map(parseColor).filter((c) => contrast(c, bg) < 3);
+    assert(lowSw.length === 0, `legend colours below 3:1: ${JSON.stringify(lowSw)}`);
+    await page.context().close();
+  });
+
+  await check('no console errors', async () => { assert(errors.length === 0, errors.join(' | ')); });
+} finally {
+  await browser.close();
+}
+server.close();
+finish();
