@@ -17,6 +17,7 @@ import { wireMyList } from './features/mylist.js';
 import { wireSearch } from './features/searching.js';
 import { wireVariant } from './features/variant.js';
 import { wireLabelTriggers, wireLabels } from './features/labeling.js';
+import { wireSteadyView } from './features/steady.js';
 
 /** ctx: {config, ui, store, live, loader, defaults, gl, entityHref, reducedMotion}; grows as features wire in. */
 export async function startMap(ctx) {
@@ -51,6 +52,7 @@ export async function startMap(ctx) {
 
   // ---- features that work on the points alone
   const pointState = wirePointState(ctx);
+  wireSteadyView(ctx);
   wirePointer(ctx);
   const selection = wireSelection(ctx, pointState);
   const filters = wireFilters(ctx);
@@ -59,14 +61,14 @@ export async function startMap(ctx) {
   const variants = wireVariant(ctx);
 
   // ---- store -> features (each waits for the metadata; everything is applied once it arrives)
-  store.subscribe((s, changed) => {
+  store.subscribe((s, changed, info) => {
     if (changed.has('view')) renderer.requestDraw();
     if (!live.get().meta) return;
     // colour before filters: the filters redraw the legend, which must be the new field's
     if (changed.has('variant')) variants.apply(s.variant);
     if (changed.has('color')) coloring.apply();
     if (changed.has('filters') || changed.has('hide')) filters.apply();
-    if (changed.has('sel')) selection.apply();
+    if (changed.has('sel')) selection.apply(!!info.fromUrl);
     if (changed.has('q')) ctx.searchBox?.setQuery(s.q);
     if (changed.has('list')) myList.apply();
   });
@@ -89,7 +91,7 @@ export async function startMap(ctx) {
   if (store.get().q) ctx.searchBox.setQuery(store.get().q);
   if (store.get().list) myList.apply();
   if (store.get().variant && store.get().variant !== live.get().variant) variants.apply(store.get().variant);
-  selection.apply();
+  selection.apply(true);
   renderer.requestDraw();
 
   live.set({ neighbors: await loader.neighbors() });

@@ -48,6 +48,17 @@ export function fitView(bounds, w, h, margin = 0.06) {
   return { x: (x0 + x1) / 2, y: (y0 + y1) / 2, k: clampK((2 * s) / Math.min(w, h)) };
 }
 
+/**
+ * The view after the canvas resized from w0 x h0 to w1 x h1 that leaves every point where it was on
+ * screen: same pixels per data unit, same data point at the top-left corner (panels opening beside
+ * or below the map then cover part of it instead of moving it).
+ */
+export function keepCorner(view, w0, h0, w1, h1) {
+  const s = scaleOf(view, w0, h0);
+  const x0 = view.x - w0 / 2 / s, y0 = view.y + h0 / 2 / s;
+  return { x: x0 + w1 / 2 / s, y: y0 - h1 / 2 / s, k: clampK((2 * s) / Math.min(w1, h1)) };
+}
+
 /** Pan by a screen-space delta (dx, dy) in CSS px. */
 export function panBy(view, w, h, dx, dy) {
   const s = scaleOf(view, w, h);

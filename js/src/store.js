@@ -115,6 +115,7 @@ const DISCRETE = ['sel', 'filters', 'hide', 'color', 'variant', 'list'];
 export function syncHash(store, defaults, win = window, codec = { format: formatHash, parse: parseHash, discrete: DISCRETE }) {
   let writing = false;
   let timer = 0;
+  let current = win.location.hash; // the hash the store reflects: popstate and hashchange both fire
   const write = (push) => {
     const h = codec.format(store.get(), defaults);
     const cur = win.location.hash.replace(/^#/, '');
@@ -123,6 +124,7 @@ export function syncHash(store, defaults, win = window, codec = { format: format
     const url = `${win.location.pathname}${win.location.search}${h ? `#${h}` : ''}`;
     if (push) win.history.pushState(null, '', url);
     else win.history.replaceState(null, '', url);
+    current = win.location.hash;
     writing = false;
   };
   store.subscribe((s, changed, info) => {
@@ -133,7 +135,8 @@ export function syncHash(store, defaults, win = window, codec = { format: format
     else timer = setTimeout(() => write(false), 150); // view and typing: coalesce, no history entry
   });
   const load = () => {
-    if (writing) return;
+    if (writing || win.location.hash === current) return;
+    current = win.location.hash;
     store.set(codec.parse(win.location.hash, defaults), { fromUrl: true });
   };
   win.addEventListener('popstate', load);

@@ -17,7 +17,7 @@ export function wirePointer(ctx) {
     home: ctx.home,
     onHover: (sx, sy) => setHover(pick(sx, sy), sx, sy),
     onLeave: () => setHover(-1),
-    onTap: (sx, sy) => ctx.select(pick(sx, sy), false),
+    onTap: (sx, sy) => { tip.hide(); ctx.select(pick(sx, sy), false); },
   });
 
   function pick(sx, sy) {

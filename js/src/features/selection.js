@@ -9,7 +9,11 @@ export function wireSelection(ctx, pointState) {
 
   function select(i, fly) {
     const meta = live.get().meta;
-    store.set({ sel: i >= 0 && meta ? meta.ids.get(i) : '' });
+    const id = i >= 0 && meta ? meta.ids.get(i) : '';
+    if (id === store.get().sel) return;
+    // the detail panel opening or closing must not move the map under the pointer
+    if (!fly && (i >= 0) !== (live.get().selIdx >= 0)) ctx.holdStill();
+    store.set({ sel: id });
     if (i >= 0 && fly) {
       const v = ctx.viewNow(), xy = live.get().xy;
       ctx.camera.flyTo({ x: xy[2 * i], y: xy[2 * i + 1], k: Math.max(v.k, 6) });
@@ -29,11 +33,17 @@ export function wireSelection(ctx, pointState) {
       onClose: () => select(-1),
     });
   }
-  function apply() {
+  /** store.sel -> live.selIdx and the panel. fromUrl: a link that names an entity but no view
+   * (an entity page's "Show on the map") opens centred on it, zoomed in. */
+  function apply(fromUrl = false) {
     const id = store.get().sel;
     const { meta, selIdx } = live.get();
     const next = id && meta ? (selIdx >= 0 && id === meta.ids.get(selIdx) ? selIdx : indexOfId(meta.ids, id)) : -1;
     live.set({ selIdx: next });
+    if (fromUrl && next >= 0 && store.get().view.fit) {
+      const xy = live.get().xy;
+      store.set({ view: { x: xy[2 * next], y: xy[2 * next + 1], k: Math.max(ctx.home().k, 6) } }, { fromUrl: true });
+    }
     showDetail();
   }
   live.subscribe((s, changed) => { if (changed.has('neighbors')) showDetail(); });
