@@ -60,6 +60,7 @@ def tiny_viewer_result():
     xy[3], xy[4] = (-1, -1), (1, 1)  # pin the bounds so quantisation keeps coordinates as given
     labels = np.array([f"Item {i}" for i in range(n)], dtype=object)
     labels[0], labels[1], labels[2] = "<img src=x onerror=alert(1)>", "Émile Zola", "Zola Companion"
+    labels[5] = "Item 5, whose title is long enough to wrap onto three lines in the detail panel"
     ids = np.array([f"id{i}" for i in range(n)], dtype=object)
     counts = (np.arange(n)[::-1] % 50 + 1).astype(np.int64)
     counts[1] = 500

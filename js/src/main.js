@@ -22,5 +22,7 @@ const ctx = {
   entityHref: (slug) => datasetUrl(config.entityPage.replace('{slug}', encodeURIComponent(slug))),
   reducedMotion: () => matchMedia('(prefers-reduced-motion: reduce)').matches,
   gl: createContext(ui.canvas),
+  // what the spec calls its things ([site] entity_noun / collection_noun)
+  nouns: { entity: 'entity', entities: 'entities', collection: 'collection', collections: 'collections', ...config.nouns },
 };
 if (!ctx.gl) startFallback(ctx); else startMap(ctx).catch((e) => showError(ui, e));

@@ -240,6 +240,21 @@ try {
     await page.context().close();
   });
 
+  // ---- Defect 7: the neighbour list's counts line up with the first line and say what they count
+  await check('neighbour counts sit on the first line of wrapped titles and name their unit', async () => {
+    const page = await newPage();
+    await page.goto(`${base}#sel=id1`);
+    await ready(page);
+    const li = page.locator('.atlas-neighbors li', { hasText: 'long enough to wrap' });
+    await li.waitFor();
+    const [t, w] = [await li.locator('button').boundingBox(), await li.locator('.atlas-w').boundingBox()];
+    assert(t.height > 30, `the long title does not wrap (${t.height} px)`);
+    assert(Math.abs(w.y - t.y) < 5, `count at y ${w.y}, title's first line at ${t.y}`);
+    const text = await li.locator('.atlas-w').textContent();
+    assert(/^\d[\d,]* collections? together$/.test(text), `count reads ${JSON.stringify(text)}`);
+    await page.context().close();
+  });
+
   await check('no console errors', async () => { assert(errors.length === 0, errors.join(' | ')); });
 } finally {
   await browser.close();

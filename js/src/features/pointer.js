@@ -33,7 +33,7 @@ export function wirePointer(ctx) {
     const meta = live.get().meta;
     if (i < 0 || !meta) { tip.hide(); ui.canvas.style.cursor = i >= 0 ? 'pointer' : ''; return; }
     ui.canvas.style.cursor = 'pointer';
-    tip.show(meta.labels.get(i), [['In', `${fmt(meta.counts[i])} collections`], ...fieldValues(meta, ctx.fields, i, 2)], sx, sy);
+    tip.show(meta.labels.get(i), [['In', `${fmt(meta.counts[i])} ${meta.counts[i] === 1 ? ctx.nouns.collection : ctx.nouns.collections}`], ...fieldValues(meta, ctx.fields, i, 2)], sx, sy);
   }
   ctx.pick = pick;
 }

@@ -29,6 +29,7 @@ export function wireSelection(ctx, pointState) {
       fields: fieldValues(meta, ctx.fields, selIdx),
       href: meta.slugs.length ? ctx.entityHref(meta.slugs.get(selIdx)) : null,
       neighbors: neighbors ? pointState.selNeighbors() : null,
+      nouns: ctx.nouns,
       onPick: (i) => select(i, true),
       onClose: () => select(-1),
     });
