@@ -113,6 +113,20 @@ def fused_rows(ri: RowIndex, rows: np.ndarray, k: int, nb_k: int, chunk_pairs: i
     return FusedRows(*out)
 
 
+def slice_rows(coll: Collections, params: CooccurSpec, counts: np.ndarray, transform: str, rows: np.ndarray,
+               k: int, nb_k: int, allowed: np.ndarray | None = None) -> FusedRows:
+    """`fused_rows` of some rows, from the collections alone (one Dask task: it builds its own index)."""
+    return fused_rows(row_index(coll, params, counts, transform), rows, k, nb_k, params.chunk_pairs, allowed)
+
+
+def row_work(coll: Collections) -> np.ndarray:
+    """(n,) int64 pair incidences of each entity's row (to split rows into slices of equal work)."""
+    sizes = coll.sizes.astype(np.int64)
+    per = np.bincount(np.asarray(coll.entity), weights=np.repeat(sizes - 1, sizes).astype(np.float64),
+                      minlength=int(coll.n_entities))
+    return per.astype(np.int64)
+
+
 def concat(parts: list[FusedRows]) -> FusedRows:
     """The rows of consecutive ranges, in order."""
     return FusedRows(*(np.concatenate([getattr(p, f) for p in parts]) for f in FusedRows.__dataclass_fields__))
