@@ -15,8 +15,6 @@ tree on the cluster.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import scipy.sparse as sp
 
@@ -56,9 +54,8 @@ class DaskExecutor:
         except ImportError:  # pragma: no cover - depends on the optional extra
             raise AtlasgenError("--scheduler needs Dask: pip install 'atlasgen[distributed]'") from None
         self._cluster = None
-        if address == "local":  # worker processes, as on a real cluster (each with its own numba threads)
-            cores = os.cpu_count() or 2
-            self._cluster = LocalCluster(processes=True, n_workers=2, threads_per_worker=max(1, cores // 2),
+        if address == "local":
+            self._cluster = LocalCluster(processes=False, n_workers=1, threads_per_worker=2,
                                          dashboard_address=None)
             self.client = Client(self._cluster)
         else:
