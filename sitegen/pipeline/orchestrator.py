@@ -22,6 +22,7 @@ from sitegen.pipeline import artifacts
 from sitegen.pipeline.annotate import annotate_layouts
 from sitegen.pipeline.cache import ArtifactStore, stage_key
 from sitegen.pipeline.executors import DaskExecutor, LocalExecutor
+from sitegen.pipeline.memory import check_graph_memory
 from sitegen.pipeline.progress import Reporter
 from sitegen.spec import DatasetSpec, spec_params
 from sitegen.stages import graph as graph_stage
@@ -74,6 +75,8 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
     width = max(spec.graph.n_neighbors, spec.evaluate.k)
     fused_key = stage_key("knn", CODE_VERSION["knn"], {**knn_params, "width": width, "neighbors_k": NEIGHBORS_K},
                           [cooc_key])
+    if not store.has("knn", fused_key):  # fail now, with the setting to change, not in the OOM killer
+        check_graph_memory(spec, loaded.collections, width, NEIGHBORS_K)
     with rep.stage(f"{tag}: co-occurrence + kNN") as tick:
         g = store.get("knn", fused_key, lambda: _timed_knn(spec, loaded, executor, tick),
                       artifacts.save_knn, artifacts.read_knn)
