@@ -68,7 +68,10 @@ class DatasetResult:
 
     layouts:  variant name -> (n, 2) float32 in [-1, 1], rows in the same entity order as `entities`
     cooc:     (n, n) scipy.sparse.csr_matrix float32, symmetric, no diagonal: the co-occurrence graph
-              over the kept entities (the viewer's and entity pages' "top co-occurring" come from it)
+              over the kept entities; None unless asked for (`build_dataset(need_matrix=True)`)
+    neighbors: each entity's top co-occurring entities, strongest first (the viewer's and entity
+              pages' "top co-occurring"): CSR (indptr (n + 1,) int64, indices int64, weights float32
+              raw counts), as `datafiles.top_neighbors(cooc)`; None = take them from `cooc`
     stats:    counts and stage timings for the about page, JSON-able (str -> number/str)
     quality:  variant name -> {"recall@10": .., "label@10": .., "label_chance": .., "trust": ..}
               (`quality.layout_quality`; label figures with `[evaluate] label`, trust with the embedding)
@@ -86,6 +89,7 @@ class DatasetResult:
     stats: dict = field(default_factory=dict)
     quality: dict = field(default_factory=dict)
     clusters: dict = field(default_factory=dict)
+    neighbors: tuple | None = None
     embedding: np.ndarray | None = None
     key: str = ""
     packed: object = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -41,6 +42,25 @@ def test_validate_prints_counts(tiny_spec_path):
     assert res.exit_code == 0, res.output
     assert "entities            828 kept" in res.output
     assert "pair incidences" in res.output and "memory estimate" in res.output
+
+
+def test_too_little_memory_fails_early_in_validate_and_build(tiny_spec_path, tmp_path):
+    """A dataset too big for the machine fails before the co-occurrence stage, naming the settings;
+    ATLASGEN_MEMORY_LIMIT stands in for a small machine (the same check reads /proc/meminfo)."""
+    env = {"ATLASGEN_MEMORY_LIMIT": "1M"}
+    res = runner.invoke(app, ["validate", str(tiny_spec_path)], env=env)
+    assert res.exit_code == 1
+    line = res.output.strip().splitlines()[-1]
+    assert re.search(r"tiny.toml: co-occurrence \+ kNN: needs about \d+ MiB of memory, 1 MiB available; "
+                     r"lower filter.max_collection_size \(now \d+\)", line), line
+    out = tmp_path / "dist"
+    res = runner.invoke(app, ["build", str(tiny_spec_path), "--out", str(out), "--cache", str(tmp_path / "c"),
+                              "--quiet"], env=env)
+    assert res.exit_code == 1 and "co-occurrence + kNN: needs about" in res.output and not out.exists()
+    assert not (tmp_path / "c" / "knn").exists()  # nothing computed
+    res = runner.invoke(app, ["validate", str(tiny_spec_path)], env={"ATLASGEN_MEMORY_LIMIT": "64G"})
+    assert res.exit_code == 0 and re.search(r"memory estimate .* peak for co-occurrence and kNN graph \(\S+ \S+ available\)",
+                                            res.output)
 
 
 def test_validate_missing_data_file(write_spec):

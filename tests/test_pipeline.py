@@ -25,10 +25,11 @@ def test_build_produces_normalised_layouts(first_build):
     assert set(result.layouts) == {"umap", "tsne"}
     for xy in result.layouts.values():
         assert xy.shape == (n, 2) and xy.dtype == np.float32 and np.abs(xy).max() <= 1
-    assert result.cooc.shape == (n, n) and (result.cooc != result.cooc.T).nnz == 0
-    assert result.cooc.diagonal().sum() == 0
-    assert set(result.stats["timings"]) == {"load", "cooccurrence", "knn", "embed", "project:umap", "project:tsne"}
-    assert store.misses == ["load", "cooccur", "knn", "embed", "project", "project"] + ["quality", "clusters"] * 2
+    assert result.cooc is None  # the build never holds the co-occurrence matrix (fused pass) ...
+    indptr, indices, weights = result.neighbors  # ... only each entity's top co-occurring entities
+    assert len(indptr) == n + 1 and indices.max() < n and (weights > 0).all()
+    assert set(result.stats["timings"]) == {"load", "knn", "embed", "project:umap", "project:tsne"}
+    assert store.misses == ["load", "knn", "embed", "project", "project"] + ["quality", "clusters"] * 2
     assert result.embedding.shape == (n, spec.graph.embedding_dim)
     # every build scores its layouts (recall, label agreement with its chance, trustworthiness) ...
     for q in result.quality.values():
@@ -44,7 +45,7 @@ def test_second_build_is_all_cache_hits_with_identical_artifacts(first_build):
     spec, store, result = first_build
     again = ArtifactStore(store.root)
     r2 = build_dataset(spec, again)
-    assert again.misses == [] and len(again.hits) == 10
+    assert again.misses == [] and len(again.hits) == 9
     for name in result.layouts:
         np.testing.assert_array_equal(result.layouts[name], r2.layouts[name])
     assert r2.stats == result.stats
@@ -58,7 +59,7 @@ def test_changing_a_variant_recomputes_only_that_projection(first_build):
     s = ArtifactStore(store.root)
     build_dataset(changed, s)
     assert s.misses == ["project", "quality", "clusters"]
-    assert s.hits == ["load", "cooccur", "knn", "embed", "project", "quality", "clusters"]
+    assert s.hits == ["load", "knn", "embed", "project", "quality", "clusters"]
 
 
 def test_changing_graph_params_recomputes_graph_and_projections(first_build):
@@ -66,7 +67,7 @@ def test_changing_graph_params_recomputes_graph_and_projections(first_build):
     changed = spec.model_copy(update={"graph": spec.graph.model_copy(update={"n_neighbors": 8})})
     s = ArtifactStore(store.root)
     build_dataset(changed, s)
-    assert s.hits == ["load", "cooccur"]
+    assert s.hits == ["load"]
     assert s.misses == ["knn", "embed", "project", "project"] + ["quality", "clusters"] * 2
 
 
@@ -77,7 +78,7 @@ def test_changing_pymde_params_recomputes_only_the_embedding_branch(first_build)
     build_dataset(changed, s)
     # the UMAP variant projects the kNN graph, so only the embedding and the t-SNE of it are redone
     # and every variant's trustworthiness, which is measured against the embedding
-    assert s.hits == ["load", "cooccur", "knn", "project", "clusters"]
+    assert s.hits == ["load", "knn", "project", "clusters"]
     assert s.misses == ["embed", "project", "quality", "quality", "clusters"]
 
 
@@ -89,6 +90,33 @@ def test_embedding_is_skipped_when_no_variant_needs_it(first_build, tmp_path):
     assert "embed" not in s.hits + s.misses and result.embedding is None
     assert "mde_iterations" not in result.stats
     assert "trust" not in result.quality["umap"]  # nothing to measure it against
+
+
+def test_matrix_on_request_gives_the_same_neighbours_and_truth(first_build):
+    """The matrix path (evaluate asks for it) and the fused pass agree on what the site shows."""
+    from sitegen.formats.datafiles import top_neighbors
+    from sitegen.stages import graph
+    from sitegen.stages.quality import neighbour_recall
+
+    spec, store, result = first_build
+    s = ArtifactStore(store.root)
+    full = build_dataset(spec, s, need_matrix=True)
+    assert s.misses == ["cooccur"]
+    n = len(result.entities)
+    assert full.cooc.shape == (n, n) and (full.cooc != full.cooc.T).nnz == 0 and full.cooc.diagonal().sum() == 0
+    for a, b in zip(result.neighbors, top_neighbors(full.cooc)):
+        np.testing.assert_array_equal(a, b)
+    assert result.stats["cooccurrence_pairs"] == full.cooc.nnz // 2
+    # recall's truth when evaluate.k is wider than the kNN graph: the association's top rows, as
+    # `quality.neighbour_recall` ranks them from the matrix
+    narrow = spec.model_copy(update={"graph": spec.graph.model_copy(update={"n_neighbors": 6}),
+                                     "variants": [spec.variants[0]]})
+    r = build_dataset(narrow, ArtifactStore(store.root))
+    sim = graph.association(full.cooc, full.entities.counts, int(r.stats["collections_kept"]), spec.graph.transform)
+    k = spec.evaluate.k
+    assert k > 6
+    xy = r.layouts[spec.variants[0].name]
+    assert r.quality[spec.variants[0].name][f"recall@{k}"] == round(neighbour_recall(sim, xy, k), 4)
 
 
 def test_chunk_size_does_not_invalidate_cooccurrence(first_build):
@@ -153,4 +181,4 @@ method = "umap"
     assert result.stats["isolated_dropped"] >= 1
     assert "x" not in set(result.entities.ids)
     n = len(result.entities)
-    assert result.layouts["umap"].shape == (n, 2) and result.cooc.shape == (n, n)
+    assert result.layouts["umap"].shape == (n, 2) and len(result.neighbors[0]) == n + 1

@@ -193,7 +193,7 @@ def build_dataset_for(spec: DatasetSpec, store: ArtifactStore, reporter: Reporte
     """The pipeline's result with the embedding (every figure, trustworthiness included)."""
     from sitegen.pipeline.orchestrator import build_dataset
 
-    return build_dataset(spec, store, reporter, need_embedding=True)
+    return build_dataset(spec, store, reporter, need_embedding=True, need_matrix=True)
 
 
 def check_metric(spec: DatasetSpec, metric: str | None) -> str:

@@ -27,10 +27,15 @@ class Loaded:
 
 @dataclass
 class KnnArtifact:
+    """The fused co-occurrence -> kNN stage's output (`stages.fused.FusedGraph`), over kept entities."""
+
     kept: np.ndarray  # (n_kept,) int64: entity indices that survived (isolated ones dropped)
     knn_idx: np.ndarray  # (n_kept, k) int32 into the kept entities
     knn_sim: np.ndarray  # (n_kept, k) float32
-    info: dict  # edges, isolated, seconds
+    info: dict  # edges, isolated, pairs, seconds
+    # top co-occurring entities (CSR: indptr int64, indices int64 into kept, weights float32 raw counts)
+    neighbors: tuple[np.ndarray, np.ndarray, np.ndarray]
+    truth: np.ndarray | None = None  # (n_kept, evaluate.k) int32 ranked associations when wider than knn_idx
 
 
 @dataclass
@@ -96,14 +101,18 @@ def read_cooc(d: Path) -> tuple[sp.csr_matrix, float]:
 
 
 def save_knn(g: KnnArtifact, d: Path) -> None:
-    np.savez(d / "knn.npz", kept=g.kept, knn_idx=g.knn_idx, knn_sim=g.knn_sim)
+    extra = {} if g.truth is None else {"truth": g.truth}
+    np.savez(d / "knn.npz", kept=g.kept, knn_idx=g.knn_idx, knn_sim=g.knn_sim, nb_indptr=g.neighbors[0],
+             nb_indices=g.neighbors[1], nb_weights=g.neighbors[2], **extra)
     (d / "info.json").write_text(json.dumps(g.info, sort_keys=True))
 
 
 def read_knn(d: Path) -> KnnArtifact:
     z = np.load(d / "knn.npz")
     return KnnArtifact(kept=z["kept"], knn_idx=z["knn_idx"], knn_sim=z["knn_sim"],
-                       info=json.loads((d / "info.json").read_text()))
+                       info=json.loads((d / "info.json").read_text()),
+                       neighbors=(z["nb_indptr"], z["nb_indices"], z["nb_weights"]),
+                       truth=z["truth"] if "truth" in z else None)
 
 
 def save_embed(e: EmbedArtifact, d: Path) -> None:

@@ -1,9 +1,13 @@
 """Where the heavy stages run: in this process, or on a Dask cluster.
 
-The co-occurrence matrix is a sum over collections, so it splits exactly: each Dask task computes
-the matrix of one slice of the collections with the same numba kernels, and the partial matrices
-are added in a tree on the cluster. Projections (one per variant) are independent tasks. PyMDE
-stays in the driver (one optimisation, and `--device cuda` is the way to scale it).
+The fused co-occurrence -> kNN pass (`stages.fused`) is independent per row, so it splits exactly:
+each Dask task takes the collections (scattered once to every worker), builds its own inverted
+index and computes one slice of rows of about equal work; the driver concatenates the slices in row
+order, which gives the same bits as one process. Projections (one per variant) are independent
+tasks. PyMDE stays in the driver (one optimisation, and `--device cuda` is the way to scale it).
+The full co-occurrence matrix (only `atlasgen evaluate` needs it) is a sum over collections: each
+task computes the matrix of one slice of the collections and the partial matrices are added in a
+tree on the cluster.
 
     atlasgen build --scheduler tcp://scheduler:8786     # an existing Dask cluster
     atlasgen build --scheduler local                     # a LocalCluster, e.g. to try it
@@ -21,6 +25,12 @@ from sitegen.spec import CooccurSpec
 
 class LocalExecutor:
     """Run every stage in this process."""
+
+    def fused_graph(self, coll: Collections, params: CooccurSpec, counts: np.ndarray, transform: str, k: int,
+                    nb_k: int, progress=None):
+        from sitegen.stages.fused import fused_graph
+
+        return fused_graph(coll, params, counts, transform, k, nb_k, progress=progress)
 
     def cooccurrence(self, coll: Collections, params: CooccurSpec, progress=None) -> sp.csr_matrix:
         from sitegen.stages.cooccur import cooccurrence_matrix
@@ -55,9 +65,40 @@ class DaskExecutor:
                 raise AtlasgenError(f"--scheduler {address}: cannot reach the Dask scheduler ({e})") from None
         self.parts = parts
 
+    def fused_graph(self, coll: Collections, params: CooccurSpec, counts: np.ndarray, transform: str, k: int,
+                    nb_k: int, progress=None):
+        """`stages.fused.fused_graph`, one task per slice of rows (about `parts` slices of equal work)."""
+        from distributed import as_completed
+
+        from sitegen.stages.fused import assemble, concat, row_work
+
+        work = row_work(coll)
+        bounds = split_rows(work, self.parts or 2 * self._workers())
+        remote = self.client.scatter([coll, counts], broadcast=True)
+        futures, slice_work = [], {}
+        for r0, r1 in zip(bounds[:-1], bounds[1:]):
+            f = self.client.submit(_fused_slice, *remote, params, transform, np.arange(r0, r1, dtype=np.int64),
+                                   k, nb_k, pure=False)
+            futures.append(f)
+            slice_work[f.key] = int(work[r0:r1].sum())
+        total, done = int(work.sum()), 0
+        for f in as_completed(futures):
+            done += slice_work[f.key]
+            if progress:
+                progress(done, total)
+        rows = concat(self.client.gather(futures))
+
+        def recompute(sel: np.ndarray, allowed: np.ndarray):
+            return self.client.submit(_fused_slice, *remote, params, transform, sel, k, nb_k, allowed,
+                                      pure=False).result()
+
+        return assemble(rows, recompute)
+
+    def _workers(self) -> int:
+        return max(1, len(self.client.scheduler_info().get("workers", {})))
+
     def cooccurrence(self, coll: Collections, params: CooccurSpec, progress=None) -> sp.csr_matrix:
-        workers = max(1, len(self.client.scheduler_info().get("workers", {})))
-        slices = split_collections(coll, self.parts or 4 * workers)
+        slices = split_collections(coll, self.parts or 4 * self._workers())
         futures = self.client.map(_slice_cooccurrence, slices, [params] * len(slices), pure=False)
         while len(futures) > 1:  # pairwise tree sum on the cluster
             pairs = [futures[i:i + 2] for i in range(0, len(futures), 2)]
@@ -95,6 +136,14 @@ def split_collections(coll: Collections, parts: int) -> list[Collections]:
     return out
 
 
+def split_rows(work: np.ndarray, parts: int) -> np.ndarray:
+    """Row boundaries (<= parts + 1,) int64 of contiguous slices with about equal work."""
+    cum = np.cumsum(work)
+    total = int(cum[-1]) if len(cum) else 0
+    cuts = np.searchsorted(cum, (np.arange(1, parts, dtype=np.int64) * total) // max(parts, 1), side="right")
+    return np.unique(np.concatenate([[0], cuts, [len(work)]])).astype(np.int64)
+
+
 def timed_project(coords: np.ndarray, variant, seed: int, threads: int) -> tuple[np.ndarray, float]:
     import time
 
@@ -103,6 +152,13 @@ def timed_project(coords: np.ndarray, variant, seed: int, threads: int) -> tuple
     t = time.perf_counter()
     xy = project(coords, variant, seed, threads=threads)
     return xy, round(time.perf_counter() - t, 3)
+
+
+def _fused_slice(coll: Collections, counts: np.ndarray, params: CooccurSpec, transform: str, rows: np.ndarray,
+                 k: int, nb_k: int, allowed: np.ndarray | None = None):
+    from sitegen.stages.fused import slice_rows
+
+    return slice_rows(coll, params, counts, transform, rows, k, nb_k, allowed)
 
 
 def _slice_cooccurrence(coll: Collections, params: CooccurSpec) -> sp.csr_matrix:

@@ -1,4 +1,4 @@
-"""One dataset through the pipeline: spec -> load -> cooccur -> knn -> [embed] -> project -> quality +
+"""One dataset through the pipeline: spec -> load -> cooccur + knn (fused) -> [embed] -> project -> quality +
 clusters (per variant). The site and its data files come after (`sitegen.commands.build`).
 
 Each stage is a pure function of its upstream artifact and its own spec sub-model, cached by
@@ -17,10 +17,12 @@ import scipy.sparse as sp
 
 from sitegen.datatypes import Collections, DatasetResult, Entities
 from sitegen.errors import SpecError
+from sitegen.formats.datafiles import NEIGHBORS_K
 from sitegen.pipeline import artifacts
 from sitegen.pipeline.annotate import annotate_layouts
 from sitegen.pipeline.cache import ArtifactStore, stage_key
 from sitegen.pipeline.executors import DaskExecutor, LocalExecutor
+from sitegen.pipeline.memory import check_graph_memory
 from sitegen.pipeline.progress import Reporter
 from sitegen.spec import DatasetSpec, spec_params
 from sitegen.stages import graph as graph_stage
@@ -30,16 +32,20 @@ from sitegen.stages.project import GraphInput
 
 # Bump a stage's number when its code changes what it computes: its cached artifacts (and every
 # downstream one, through the upstream keys) are then recomputed.
-CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 2, "embed": 1, "project": 5, "quality": 2, "clusters": 1, "pack": 1}
+CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 3, "embed": 1, "project": 5, "quality": 2, "clusters": 1, "pack": 1}
 
 
 def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | None = None,
-                  executor: LocalExecutor | DaskExecutor | None = None, need_embedding: bool = False) -> DatasetResult:
+                  executor: LocalExecutor | DaskExecutor | None = None, need_embedding: bool = False,
+                  need_matrix: bool = False) -> DatasetResult:
     """Run stages 1-6 for one spec, reusing cached artifacts. Returns what the site stage needs.
 
     `executor` decides where co-occurrence and projections run (default: this process).
     The PyMDE embedding is computed when a variant projects it (`input = "embedding"`) or when
-    `need_embedding` asks for it (evaluation's trustworthiness); otherwise it is skipped.
+    `need_embedding` asks for it (evaluation's trustworthiness); otherwise it is skipped. The full
+    co-occurrence matrix (`result.cooc`) is computed only when `need_matrix` asks for it (evaluate's
+    baselines); the build needs the kNN graph and the top co-occurring neighbours only, which the
+    fused pass gives without it.
     """
     rep = reporter or Reporter(quiet=True)
     executor = executor or LocalExecutor()
@@ -55,24 +61,28 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
         loaded = store.get("load", load_key, lambda: _timed_load(spec, tick), artifacts.save_loaded, artifacts.read_loaded)
     timings["load"] = loaded.seconds
 
-    # chunk_pairs only bounds memory; it does not change the matrix, so it is not part of the key.
+    # Co-occurrence, association and top-k run fused, row by row (`stages.fused`): the full matrix is
+    # never held. cooc_key names the counts (chunk_pairs only bounds memory and is not part of it);
+    # the matrix itself is stored under it only when asked for (`need_matrix`: evaluate's baselines).
     cooc_params = spec_params(spec.cooccurrence)
     cooc_params.pop("chunk_pairs", None)
     cooc_key = stage_key("cooccur", CODE_VERSION["cooccur"], cooc_params, [load_key])
-    with rep.stage(f"{tag}: co-occurrence") as tick:
-        cooc, cooc_secs = store.get("cooccur", cooc_key,
-                                    lambda: _timed_cooc(executor, loaded.collections, spec, tick),
-                                    artifacts.save_cooc, artifacts.read_cooc)
-    timings["cooccurrence"] = cooc_secs
-
     graph_params = spec_params(spec.graph)
     knn_params = {k: graph_params[k] for k in ("transform", "n_neighbors")}
-    knn_key = stage_key("knn", CODE_VERSION["knn"], knn_params, [cooc_key])
-    with rep.stage(f"{tag}: association + kNN") as tick:
-        g = store.get("knn", knn_key, lambda: _timed_knn(spec, loaded, cooc, tick), artifacts.save_knn, artifacts.read_knn)
+    knn_key = stage_key("knn", CODE_VERSION["knn"], knn_params, [cooc_key])  # downstream stages hang on this
+    # The artifact is computed max(n_neighbors, evaluate.k) wide, so recall's truth comes from the
+    # same pass; that width is in its own key, not in knn_key, so it never invalidates the layouts.
+    width = max(spec.graph.n_neighbors, spec.evaluate.k)
+    fused_key = stage_key("knn", CODE_VERSION["knn"], {**knn_params, "width": width, "neighbors_k": NEIGHBORS_K},
+                          [cooc_key])
+    if not store.has("knn", fused_key):  # fail now, with the setting to change, not in the OOM killer
+        check_graph_memory(spec, loaded.collections, width, NEIGHBORS_K)
+    with rep.stage(f"{tag}: co-occurrence + kNN") as tick:
+        g = store.get("knn", fused_key, lambda: _timed_knn(spec, loaded, executor, tick),
+                      artifacts.save_knn, artifacts.read_knn)
     timings["knn"] = g.info["seconds"]
     if g.info["isolated"]:
-        rep.log(f"{tag}: dropped {g.info['isolated']} isolated entities (no co-occurrence left after filtering)")
+        rep.log(f"{tag}: dropped {g.info['isolated']} isolated entities (no association left after filtering)")
 
     emb = None
     embed_key = stage_key("embed", CODE_VERSION["embed"], {**graph_params, "seed": spec.seed}, [knn_key])
@@ -102,7 +112,13 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
 
     kept = g.kept
     entities = _subset_entities(loaded.entities, kept) if len(kept) != len(loaded.entities) else loaded.entities
-    cooc_kept = cooc[kept][:, kept].tocsr() if len(kept) != cooc.shape[0] else cooc
+    cooc_kept = None
+    if need_matrix:
+        with rep.stage(f"{tag}: co-occurrence matrix") as tick:
+            cooc, secs = store.get("cooccur", cooc_key,
+                                   lambda: _timed_cooc(executor, loaded.collections, spec, tick),
+                                   artifacts.save_cooc, artifacts.read_cooc)
+        cooc_kept = cooc[kept][:, kept].tocsr() if len(kept) != cooc.shape[0] else cooc
 
     # Figures and cluster labels describe one projection: keyed by it (and by the embedding that
     # trustworthiness is measured against, when there is one), so they follow it in and out of the cache.
@@ -113,11 +129,9 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
     n_coll = loaded.collections.n_collections
 
     def truth():
-        # recall is measured against each entity's strongest associations: the kNN graph holds them
-        # already when it is at least k wide (ties broken the same way), else rank the association
-        if spec.graph.n_neighbors >= spec.evaluate.k:
-            return g.knn_idx
-        return graph_stage.association(cooc_kept, entities.counts, n_coll, spec.graph.transform)
+        # recall is measured against each entity's strongest associations: the fused pass ranked
+        # max(n_neighbors, evaluate.k) of them (ties broken as everywhere)
+        return g.knn_idx if g.truth is None else g.truth
 
     with rep.stage(f"{tag}: quality + clusters") as tick:
         quality, clusters = annotate_layouts(spec, store, layouts, entities, truth,
@@ -127,7 +141,7 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
         **loaded.stats.as_dict(),
         "isolated_dropped": g.info["isolated"],
         "entities_embedded": int(len(kept)),
-        "cooccurrence_pairs": int(cooc.nnz // 2),
+        "cooccurrence_pairs": g.info["pairs"],
         "pair_incidences": int(loaded.collections.pair_count()),
         "knn_edges": g.info["edges"],
         **({"mde_iterations": emb.info["iterations"], "mde_distortion": emb.info["distortion"]} if emb else {}),
@@ -135,10 +149,10 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
     }
     # One key for the whole result, so later stages (pack) are cached on everything above.
     result_key = stage_key("result", 1, {"stats": {k: v for k, v in stats.items() if k != "timings"}},
-                           [load_key, cooc_key, knn_key, *([embed_key] if emb is not None else []),
+                           [load_key, cooc_key, knn_key, fused_key, *([embed_key] if emb is not None else []),
                             *(keys[v] for v in sorted(keys)), *(k for v in sorted(annotate_keys) for k in annotate_keys[v])])
     return DatasetResult(spec=spec, entities=entities, cooc=cooc_kept, layouts=layouts, stats=stats,
-                         quality=quality, clusters=clusters, embedding=None if emb is None else emb.coords,
+                         neighbors=g.neighbors, quality=quality, clusters=clusters, embedding=None if emb is None else emb.coords,
                          key=result_key)
 
 
@@ -169,22 +183,22 @@ def _timed_cooc(executor, coll: Collections, spec: DatasetSpec, tick) -> tuple[s
     return m, round(time.perf_counter() - t, 3)
 
 
-def _timed_knn(spec: DatasetSpec, loaded: artifacts.Loaded, cooc: sp.csr_matrix, tick) -> artifacts.KnnArtifact:
+def _timed_knn(spec: DatasetSpec, loaded: artifacts.Loaded, executor, tick) -> artifacts.KnnArtifact:
     tick.computing()
     t = time.perf_counter()
     p = spec.graph
-    sim = graph_stage.association(cooc, loaded.entities.counts, loaded.collections.n_collections, p.transform)
-    lonely = graph_stage.isolated(sim)
-    kept = np.setdiff1d(np.arange(sim.shape[0]), lonely)
-    if len(lonely):
-        sim = sim[kept][:, kept].tocsr()
-    if p.n_neighbors >= len(kept):
+    k, width = p.n_neighbors, max(p.n_neighbors, spec.evaluate.k)
+    fg = executor.fused_graph(loaded.collections, spec.cooccurrence, loaded.entities.counts, p.transform, width,
+                              NEIGHBORS_K, progress=tick)
+    if k >= len(fg.kept):
         raise SpecError(f"{spec.spec_path.name}: graph.n_neighbors: must be < the number of entities "
-                        f"({len(kept)}), got {p.n_neighbors}")
-    knn = graph_stage.knn_graph(sim, p.n_neighbors)
-    info = {"edges": int(len(knn.edges()[0])), "isolated": int(len(lonely)),
-            "seconds": round(time.perf_counter() - t, 3)}
-    return artifacts.KnnArtifact(kept=kept.astype(np.int64), knn_idx=knn.idx, knn_sim=knn.sim, info=info)
+                        f"({len(fg.kept)}), got {k}")
+    knn = graph_stage.KnnGraph(idx=np.ascontiguousarray(fg.knn_idx[:, :k]),
+                               sim=np.ascontiguousarray(fg.knn_sim[:, :k]))
+    info = {"edges": int(len(knn.edges()[0])), "isolated": int(loaded.collections.n_entities - len(fg.kept)),
+            "pairs": fg.pairs, "seconds": round(time.perf_counter() - t, 3)}
+    return artifacts.KnnArtifact(kept=fg.kept, knn_idx=knn.idx, knn_sim=knn.sim, info=info, neighbors=fg.neighbors,
+                                 truth=fg.knn_idx if width > k else None)
 
 
 def _timed_embed(spec: DatasetSpec, g: artifacts.KnnArtifact, tick) -> artifacts.EmbedArtifact:

@@ -90,8 +90,8 @@ def _check(results: list[DatasetResult]) -> None:
         n = len(r.entities)
         if r.packed is None:
             raise BuildError(f"{r.spec.name}: the data files are not packed (sitegen.stages.pack.with_packed)")
-        if getattr(r.cooc, "shape", None) != (n, n):
-            raise BuildError(f"{r.spec.name}: cooc has shape {getattr(r.cooc, 'shape', None)}, expected ({n}, {n})")
+        if len(r.packed.neighbor_indptr) != n + 1:
+            raise BuildError(f"{r.spec.name}: neighbour lists for {len(r.packed.neighbor_indptr) - 1} entities, expected {n}")
         for v in r.spec.variants:
             xy = r.layouts.get(v.name)
             if xy is None or getattr(xy, "shape", None) != (n, 2):

@@ -79,14 +79,19 @@ def cooccurrence_matrix(coll: Collections, params: CooccurSpec, progress: Progre
     return _csr(out_val, out_idx, out_ptr, n, weighted=keys is not None)
 
 
-def estimate_memory(coll: Collections, params: CooccurSpec | None = None) -> dict:
-    """Rough sizes for `atlasgen validate`, without computing the matrix.
+def estimate_memory(coll: Collections, params: CooccurSpec | None = None, k: int = 15, nb_k: int = 15) -> dict:
+    """Sizes for `atlasgen validate` and the build's memory check, without computing anything big.
 
     Returns: pair_incidences (ordered pairs, the work), memberships, max_nnz (an upper bound on the
-    stored entries), output_bytes (for max_nnz), work_bytes (index + per-thread accumulators) and
-    peak_bytes (their sum: an upper bound on what this stage adds to the process).
+    stored entries of the full matrix), output_bytes (the full matrix for max_nnz), work_bytes
+    (index + per-thread accumulators), matrix_peak_bytes (this module's `cooccurrence_matrix`: their
+    sum), and peak_bytes: the fused co-occurrence -> kNN pass (`stages.fused`, what a build runs),
+    which holds the collections, the inverted index, the per-thread accumulators and k + nb_k
+    entries per entity, never the matrix. Both peaks are upper bounds on what the stage adds to a
+    process that holds the loaded collections (counted in peak_bytes, not in matrix_peak_bytes).
     """
     n = int(coll.n_entities)
+    c = int(coll.n_collections)
     sizes = coll.sizes.astype(np.int64)
     m = int(sizes.sum())
     per_row = np.bincount(np.asarray(coll.entity), weights=np.repeat(sizes - 1, sizes).astype(np.float64),
@@ -97,13 +102,20 @@ def estimate_memory(coll: Collections, params: CooccurSpec | None = None) -> dic
     index_bytes = m * (16 + 4 + (8 if weighted else 0)) + 8 * (n + 1)
     thread_bytes = threads * n * (4 + 4 + 8 + (8 if weighted else 4))
     output_bytes = 8 * max_nnz + 8 * (n + 1) + 3 * 8 * n
+    # fused: collections (indptr, entity, value, time) + sorted copy + index (spans 24 B, keys) +
+    # numpy temporaries while building the per-row work (2 x 8 B per membership) + accumulators
+    # (float64 + int32 per entity per thread) + the row lists, twice while they are assembled
+    loaded_bytes = 8 * (c + 1) + m * (4 + (4 if coll.value is not None else 0) + (8 if coll.time is not None else 0))
+    fused_index = m * (4 + 24 + 16 + (8 if weighted else 0)) + 8 * 3 * (n + 1)
+    fused_rows = 2 * n * (8 * (k + nb_k) + 16)
     return {
         "pair_incidences": coll.pair_count(),
         "memberships": m,
         "max_nnz": max_nnz,
         "output_bytes": output_bytes,
         "work_bytes": index_bytes + thread_bytes,
-        "peak_bytes": output_bytes + index_bytes + thread_bytes,
+        "matrix_peak_bytes": output_bytes + index_bytes + thread_bytes,
+        "peak_bytes": loaded_bytes + fused_index + threads * n * 12 + fused_rows,
     }
 
 

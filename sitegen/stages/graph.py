@@ -18,6 +18,7 @@ import scipy.sparse as sp
 
 from sitegen.errors import DataError
 from sitegen.spec import GraphSpec
+from sitegen.stages.fused_kernels import log32
 from sitegen.stages.topk import topk_rows
 
 ROUND = 50  # embed() iterations between convergence checks
@@ -32,7 +33,7 @@ def association(cooc: sp.csr_matrix, counts: np.ndarray, n_collections: int, tra
     jaccard:  s = c_ij / (n_i + n_j - c_ij)     (n_i = collections containing i)
     cosine:   s = c_ij / sqrt(n_i * n_j)
     ppmi:     s = max(0, log(c_ij * N / (n_i * n_j)))   (N = number of collections); entries <= 0
-              are dropped.
+              are dropped. The float32 log is LLVM's (`fused_kernels.log32`), as in the fused pass.
     Weighted co-occurrence (value/time closeness) is used as c_ij as is.
     """
     cooc = cooc.tocsr()
@@ -40,23 +41,33 @@ def association(cooc: sp.csr_matrix, counts: np.ndarray, n_collections: int, tra
     if transform != "inv_log":
         # float32 and shared index arrays: this runs over every stored pair (7.6M on MovieLens)
         rows = np.repeat(np.arange(cooc.shape[0], dtype=np.int32), np.diff(cooc.indptr))
-        n = np.asarray(counts, dtype=np.float32)
+        stat = association_stat(counts, transform)
         if transform == "cosine":
-            inv = 1.0 / np.sqrt(np.maximum(n, 1e-12))
-            c *= inv[rows]
-            c *= inv[cooc.indices]
+            c *= stat[rows]
+            c *= stat[cooc.indices]
         elif transform == "jaccard":
-            c /= np.maximum(n[rows] + n[cooc.indices] - c, np.float32(1e-12))
+            c /= np.maximum(stat[rows] + stat[cooc.indices] - c, np.float32(1e-12))
         elif transform == "ppmi":
-            c = np.log(c * np.float32(max(n_collections, 1)) / (n[rows] * n[cooc.indices]))
+            c = log32(c * np.float32(max(n_collections, 1)) / (stat[rows] * stat[cooc.indices]))
             np.maximum(c, 0, out=c)
-        else:
-            raise ValueError(transform)
     if transform == "ppmi":  # drops entries in place, so it must not share the input's index arrays
         sim = sp.csr_matrix((c, cooc.indices.copy(), cooc.indptr.copy()), shape=cooc.shape)
         sim.eliminate_zeros()
         return sim
     return sp.csr_matrix((c, cooc.indices, cooc.indptr), shape=cooc.shape)
+
+
+def association_stat(counts: np.ndarray, transform: str) -> np.ndarray:
+    """(n,) float32 per-entity statistic of a transform: cosine 1 / sqrt(n_i); jaccard, ppmi n_i;
+    inv_log none (ones). Shared with the fused pass (`stages.fused`), which needs the same bits."""
+    n = np.asarray(counts, dtype=np.float32)
+    if transform == "cosine":
+        return 1.0 / np.sqrt(np.maximum(n, 1e-12))
+    if transform in ("jaccard", "ppmi"):
+        return n
+    if transform == "inv_log":
+        return np.ones_like(n)
+    raise ValueError(transform)
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,20 @@ def knn_graph(sim: sp.csr_matrix, k: int) -> KnnGraph:
     idx, val = topk_rows(sim.indptr.astype(np.int64), sim.indices.astype(np.int32),
                          sim.data.astype(np.float32), k)
     return KnnGraph(idx=idx, sim=val)
+
+
+def knn_from_matrix(cooc: sp.csr_matrix, counts: np.ndarray, n_collections: int, transform: str,
+                    k: int) -> tuple[np.ndarray, KnnGraph]:
+    """The matrix path: association, isolated entities dropped, top-k of each row.
+
+    Returns kept (n_kept,) int64 entity indices and the kNN graph over them (columns renumbered).
+    `stages.fused.fused_graph` computes the same without holding `cooc` (tests/test_fused.py).
+    """
+    sim = association(cooc, counts, n_collections, transform)
+    kept = np.setdiff1d(np.arange(sim.shape[0]), isolated(sim)).astype(np.int64)
+    if len(kept) < sim.shape[0]:
+        sim = sim[kept][:, kept].tocsr()
+    return kept, knn_graph(sim, k)
 
 
 def isolated(sim: sp.csr_matrix) -> np.ndarray:

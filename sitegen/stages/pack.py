@@ -73,7 +73,7 @@ def pack_dataset(result: DatasetResult, params: PackParams) -> Packed:
     variants = list(params.variants)
     slugs = entity_slugs(ent.ids, ent.labels)
     fields = field_columns(ent, dict(params.field_labels), list(params.field_order))
-    nb = top_neighbors(result.cooc)
+    nb = result.neighbors if result.neighbors is not None else top_neighbors(result.cooc)
     blobs = {
         "points": (".bin", points.encode(point_table(result, fields, variants))),
         "meta": (".msgpack", meta_msgpack(ent, slugs, fields, cluster_objects(result.clusters, variants))),

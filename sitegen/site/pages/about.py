@@ -27,7 +27,7 @@ STAT_LABELS = [
     ("mde_iterations", "PyMDE iterations (stopped at convergence)"),
     ("mde_distortion", "PyMDE final average distortion"),
 ]
-STAGE_LABELS = {"load": "Load and filter", "cooccurrence": "Co-occurrence", "knn": "Association + kNN graph",
+STAGE_LABELS = {"load": "Load and filter", "cooccurrence": "Co-occurrence", "knn": "Co-occurrence, association + kNN graph",
                 "embed": "PyMDE embedding", "project": "Projection: {}"}
 
 
