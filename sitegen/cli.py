@@ -59,6 +59,25 @@ def _specs(specs: Optional[list[Path]]) -> list[Path]:
 
 
 @app.command()
+def init(
+    data: Annotated[Path, typer.Argument(help="Membership table: one row per (collection, entity), e.g. user,book.")],
+    entities: Annotated[Optional[Path], typer.Option("--entities", help="Optional metadata table: one row per entity (title, genre, ...).")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="Dataset slug (default: from the file name); the spec is datasets/NAME.toml.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing datasets/NAME.toml.")] = False,
+) -> None:
+    """Look at the first rows of DATA (and --entities) and write a commented datasets/NAME.toml to start from."""
+    from sitegen.commands.init import init as run_init
+
+    try:
+        path, notes = run_init(data, entities, name, force=force)
+    except AtlasgenError as e:
+        _fail(e)
+    for note in notes:
+        typer.echo(f"note: {note}")
+    typer.echo(f"wrote {path}; check its guesses, then: atlasgen validate {path} && atlasgen build")
+
+
+@app.command()
 def build(
     specs: SpecArgs = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Site output folder; replaced only when the build succeeds.")] = Path("dist"),

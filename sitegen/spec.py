@@ -69,7 +69,8 @@ class CollectionsSpec(TableSpec):
 class FieldSpec(_Strict):
     """A typed metadata field for search, colour-by and filters."""
 
-    type: Literal["category", "tags", "number", "text"]
+    # image: a URL shown as a picture by the viewer (the site's data files carry it as text)
+    type: Literal["category", "tags", "number", "text", "image"]
     sep: str = "|"  # tags only
     pattern: str | None = None  # regex with one group, applied to the source text
     from_: str | None = Field(default=None, alias="from")  # source column; default: the field name
