@@ -30,6 +30,12 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path, monkeypatch):
+    """Run in the user's folder: the data lie in the build folder, the spec in datasets/ below it."""
+    monkeypatch.chdir(tmp_path)
+
+
 def init_and_load(tmp_path: Path, data: Path, entities: Path | None = None, name: str = "mine"):
     spec_path, notes = init(data, entities, name, folder=tmp_path)
     raw = tomllib.loads(spec_path.read_text(encoding="utf-8"))
@@ -122,8 +128,7 @@ def test_sniff_reads_only_the_start_of_a_large_file(tmp_path):
     (lambda d: write(d / "one.csv", "only\na\nb\n"), "one.csv: found one column only"),
     (lambda d: write(d / "empty.csv", ""), "empty.csv: file is empty"),
 ])
-def test_errors_are_one_line_and_exit_1(tmp_path, monkeypatch, setup, expected):
-    monkeypatch.chdir(tmp_path)
+def test_errors_are_one_line_and_exit_1(tmp_path, setup, expected):
     path = setup(tmp_path)
     res = runner.invoke(app, ["init", str(path)])
     assert res.exit_code == 1 and expected in res.output
@@ -131,8 +136,7 @@ def test_errors_are_one_line_and_exit_1(tmp_path, monkeypatch, setup, expected):
     assert not (tmp_path / "datasets").exists()
 
 
-def test_existing_spec_needs_force_and_bad_names_are_refused(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def test_existing_spec_needs_force_and_bad_names_are_refused(tmp_path):
     write(tmp_path / "x.csv", "user,item\n" + "".join(f"u{u},i{i}\n" for u, i in memberships()))
     assert runner.invoke(app, ["init", "x.csv"]).exit_code == 0
     assert (tmp_path / "datasets" / "x.toml").is_file()
@@ -144,13 +148,12 @@ def test_existing_spec_needs_force_and_bad_names_are_refused(tmp_path, monkeypat
 
 
 @pytest.mark.slow
-def test_init_then_build_writes_a_site(tmp_path, monkeypatch):
+def test_init_then_build_writes_a_site(tmp_path):
     viewer = Path(__file__).resolve().parents[1] / "js" / "dist"
     if not (viewer / "viewer.js").is_file():
         pytest.skip("js/dist is not built (make viewer): the site stage needs the viewer bundle")
     for f in ("to_read.csv", "books.csv"):
         shutil.copy(TINY / f, tmp_path / f)
-    monkeypatch.chdir(tmp_path)
     assert runner.invoke(app, ["init", "to_read.csv", "--entities", "books.csv", "--name", "books"]).exit_code == 0
     res = runner.invoke(app, ["build", "--quiet", "--viewer", str(viewer)])
     assert res.exit_code == 0, res.output

@@ -1,20 +1,27 @@
-"""`atlasgen validate`: check a spec and its data, and describe what a build would do."""
+"""`atlasgen validate`: check a spec and its data, and describe what a build would do.
+
+It fails (SpecError/DataError, exit 1) wherever the build would: the same spec rules, the same load
+stage, and the same size checks (`spec.check_sizes`) that the build runs before its heavy stages.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sitegen.spec import load_spec
+from sitegen.spec import check_sizes, load_spec, perplexity_note, variant_path
 from sitegen.stages.cooccur import estimate_memory
 from sitegen.stages.load import load_dataset
 
 
-def describe(path: Path) -> str:
-    """Load and filter the data (stage 1 only) and summarise it in a few lines."""
-    spec = load_spec(path)
+def describe(path: Path, allow: list[Path] | tuple[Path, ...] = ()) -> str:
+    """Load and filter the data (stage 1 only) and summarise it in a few lines.
+
+    `allow`: folders besides the current one and the spec's own that its data may be read from."""
+    spec = load_spec(path, allow)
     coll, ents, stats = load_dataset(spec)
-    pairs = coll.pair_count()
     n = coll.n_entities
+    check_sizes(spec, n)
+    pairs = coll.pair_count()
     mem = estimate_memory(coll, spec.cooccurrence)
     # the graph stage holds the association copy of the matrix plus O(n * k) for kNN and PyMDE
     est_bytes = mem["peak_bytes"] + mem["output_bytes"] + n * spec.graph.n_neighbors * 64
@@ -30,8 +37,11 @@ def describe(path: Path) -> str:
         f"  matrix entries      <= {mem['max_nnz']:,} (co-occurring pairs, both directions)",
         f"  memory estimate     {est_bytes / 2**20:,.0f} MiB peak for co-occurrence and graph",
         f"  no metadata row     {stats.entities_without_metadata:,} entities (labelled by id)",
-        f"  variants            {', '.join(f'{v.name} ({v.method})' for v in spec.variants)}",
     ]
-    if spec.graph.n_neighbors >= n:
-        lines.append(f"  warning: graph.n_neighbors = {spec.graph.n_neighbors} >= entities ({n}); the build will fail")
+    for v in spec.variants:
+        note = perplexity_note(v, n)
+        lines.append(f"  variant {v.name:<11} {variant_path(spec, v)}{'; ' + note if note else ''}")
+    if stats.duplicate_ids_skipped:
+        lines.append(f"  warning: {stats.duplicate_ids_skipped:,} metadata rows repeat an earlier id and were skipped"
+                     ' ([entities] duplicates = "first")')
     return "\n".join(lines)

@@ -22,7 +22,7 @@ from sitegen.pipeline.annotate import annotate_layouts
 from sitegen.pipeline.cache import ArtifactStore, stage_key
 from sitegen.pipeline.executors import DaskExecutor, LocalExecutor
 from sitegen.pipeline.progress import Reporter
-from sitegen.spec import DatasetSpec, spec_params
+from sitegen.spec import DatasetSpec, check_sizes, spec_params
 from sitegen.stages import graph as graph_stage
 from sitegen.stages.load import load_dataset
 from sitegen.stages.pack import PackParams, pack_dataset, params_json, read_packed, save_packed
@@ -30,7 +30,7 @@ from sitegen.stages.project import GraphInput
 
 # Bump a stage's number when its code changes what it computes: its cached artifacts (and every
 # downstream one, through the upstream keys) are then recomputed.
-CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 2, "embed": 1, "project": 5, "quality": 2, "clusters": 1, "pack": 1}
+CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 2, "embed": 1, "project": 5, "quality": 2, "clusters": 1, "pack": 2}
 
 
 def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | None = None,
@@ -54,6 +54,7 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
     with rep.stage(f"{tag}: load") as tick:
         loaded = store.get("load", load_key, lambda: _timed_load(spec, tick), artifacts.save_loaded, artifacts.read_loaded)
     timings["load"] = loaded.seconds
+    check_sizes(spec, loaded.collections.n_entities)  # fail before the heavy stages, as `validate` does
 
     # chunk_pairs only bounds memory; it does not change the matrix, so it is not part of the key.
     cooc_params = spec_params(spec.cooccurrence)
