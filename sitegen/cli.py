@@ -21,6 +21,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 SpecArgs = Annotated[Optional[list[Path]], typer.Argument(
     help="Dataset spec files (datasets/<slug>.toml). Default: every *.toml in ./datasets.", show_default=False)]
 CacheOpt = Annotated[Path, typer.Option("--cache", help="Folder for cached stage artifacts (safe to delete).")]
+AllowOpt = Annotated[Optional[list[Path]], typer.Option(
+    "--allow-path", help="A folder that spec data may also be read from (by default only the current folder and "
+                         "the spec's own); repeatable.", show_default=False)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars; print only errors.")]
 
 
@@ -59,6 +62,25 @@ def _specs(specs: Optional[list[Path]]) -> list[Path]:
 
 
 @app.command()
+def init(
+    data: Annotated[Path, typer.Argument(help="Membership table: one row per (collection, entity), e.g. user,book.")],
+    entities: Annotated[Optional[Path], typer.Option("--entities", help="Optional metadata table: one row per entity (title, genre, ...).")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="Dataset slug (default: from the file name); the spec is datasets/NAME.toml.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing datasets/NAME.toml.")] = False,
+) -> None:
+    """Look at the first rows of DATA (and --entities) and write a commented datasets/NAME.toml to start from."""
+    from sitegen.commands.init import init as run_init
+
+    try:
+        path, notes = run_init(data, entities, name, force=force)
+    except AtlasgenError as e:
+        _fail(e)
+    for note in notes:
+        typer.echo(f"note: {note}")
+    typer.echo(f"wrote {path}; check its guesses, then: atlasgen validate {path} && atlasgen build")
+
+
+@app.command()
 def build(
     specs: SpecArgs = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Site output folder; replaced only when the build succeeds.")] = Path("dist"),
@@ -68,6 +90,7 @@ def build(
     viewer: Annotated[Optional[Path], typer.Option("--viewer", help="Folder with the built viewer bundle (default: js/dist).")] = None,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run co-occurrence and projections on a Dask cluster: its scheduler address (tcp://host:8786), or 'local' for a local one. Needs pip install 'atlasgen[distributed]'.")] = None,
     reproducible: Annotated[bool, typer.Option("--reproducible", help="Leave measured stage timings out of the site, so that even cold rebuilds are byte-identical (dates come from SOURCE_DATE_EPOCH, or are left out).")] = False,
+    allow_path: AllowOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Build the atlases for SPECS and write the static site to --out."""
@@ -77,9 +100,13 @@ def build(
         _fail(AtlasgenError(f"--device: must be 'cpu' or 'cuda', got {device!r}"))
     try:
         results = run_build(_specs(specs), out, cache, force=force, device=device, quiet=quiet, viewer_dir=viewer,
-                            scheduler=scheduler, reproducible=reproducible)
+                            scheduler=scheduler, reproducible=reproducible, allow=allow_path or [])
     except AtlasgenError as e:
         _fail(e)
+    for r in results:
+        if r.stats.get("duplicate_ids_skipped"):
+            typer.echo(f"warning: {r.spec.name}: {r.stats['duplicate_ids_skipped']:,} metadata rows repeat an earlier id "
+                       "and were skipped", err=True)
     if not quiet:
         for r in results:
             t = r.stats.get("timings", {})
@@ -89,13 +116,13 @@ def build(
 
 
 @app.command()
-def validate(specs: SpecArgs = None) -> None:
-    """Check specs and their data; print counts, pair and memory estimates. Computes no embedding."""
+def validate(specs: SpecArgs = None, allow_path: AllowOpt = None) -> None:
+    """Check specs and their data; print counts, estimates and each variant's stages. Exit 1 where a build would fail."""
     from sitegen.commands.validate import describe
 
     try:
         for path in _specs(specs):
-            typer.echo(describe(path))
+            typer.echo(describe(path, allow_path or []))
     except AtlasgenError as e:
         _fail(e)
 
@@ -121,6 +148,7 @@ def evaluate(
     baselines: Annotated[bool, typer.Option("--baselines/--no-baselines", help="Also score the baselines.")] = True,
     override: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE spec override, e.g. graph.transform=inv_log; repeatable.")] = None,
     cache: CacheOpt = Path(".atlasgen-cache"),
+    allow_path: AllowOpt = None,
 ) -> None:
     """Score every variant of SPEC (neighbour recall, label agreement, trustworthiness) and the baselines."""
     import json
@@ -132,7 +160,7 @@ def evaluate(
 
     try:
         sets = {k: v[0] for k, v in parse_grid(override or []).items()}
-        result = run(with_overrides(load_spec(spec), sets), ArtifactStore(cache), baselines=baselines)
+        result = run(with_overrides(load_spec(spec, allow_path or []), sets), ArtifactStore(cache), baselines=baselines)
     except AtlasgenError as e:
         _fail(e)
     typer.echo(json.dumps(result, indent=2) if as_json else format_table(result))
@@ -146,6 +174,7 @@ def sweep(
     out: Annotated[Path, typer.Option("--out", "-o", help="Site output folder: the spec's site plus <dataset>/sweep.html; replaced only when complete.")] = Path("dist"),
     cache: CacheOpt = Path(".atlasgen-cache"),
     viewer: Annotated[Optional[Path], typer.Option("--viewer", help="Folder with the built viewer bundle (default: js/dist).")] = None,
+    allow_path: AllowOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Build and score every combination of --grid values (cached), write the site with a contact sheet of them, best first."""
@@ -157,14 +186,15 @@ def sweep(
     from sitegen.spec import load_spec
 
     try:
-        rows = run_sweep(load_spec(spec), parse_grid(grid), out, ArtifactStore(cache), metric=metric, quiet=quiet,
+        spec_model = load_spec(spec, allow_path or [])
+        rows = run_sweep(spec_model, parse_grid(grid), out, ArtifactStore(cache), metric=metric, quiet=quiet,
                          viewer_dir=viewer)
     except AtlasgenError as e:
         _fail(e)
     for row in rows:
         typer.echo(json.dumps({k: v for k, v in row.items() if k != "thumb"}))
     if not quiet:
-        typer.echo(f"contact sheet written to {out}/{load_spec(spec).name}/sweep.html")
+        typer.echo(f"contact sheet written to {out}/{spec_model.name}/sweep.html")
 
 
 def main() -> None:  # pragma: no cover

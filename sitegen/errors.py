@@ -7,6 +7,14 @@ and keeps its traceback.
 from __future__ import annotations
 
 
+def excerpt(text: object, limit: int = 40) -> str:
+    """A short, quoted, escaped excerpt of user data for an error message: at most `limit` characters,
+    with control and bidirectional-override characters escaped (repr escapes every non-printable one),
+    so an error never prints a whole line of someone's file or reorders the terminal's text."""
+    s = str(text)
+    return repr(s[:limit]) + ("..." if len(s) > limit else "")
+
+
 class AtlasgenError(Exception):
     """Base class: a problem with the user's input or environment, reported as one line."""
 

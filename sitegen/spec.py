@@ -15,11 +15,12 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from sitegen.errors import SpecError
+from sitegen.errors import SpecError, excerpt
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # strict: a string "15" where a number belongs is an error, not silently converted
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
 
 
 class SourceSpec(_Strict):
@@ -69,7 +70,8 @@ class CollectionsSpec(TableSpec):
 class FieldSpec(_Strict):
     """A typed metadata field for search, colour-by and filters."""
 
-    type: Literal["category", "tags", "number", "text"]
+    # image: a URL shown as a picture by the viewer (the site's data files carry it as text)
+    type: Literal["category", "tags", "number", "text", "image"]
     sep: str = "|"  # tags only
     pattern: str | None = None  # regex with one group, applied to the source text
     from_: str | None = Field(default=None, alias="from")  # source column; default: the field name
@@ -94,6 +96,9 @@ class EntitiesSpec(TableSpec):
     id: str
     label: str | None = None
     fields: dict[str, FieldSpec] = Field(default_factory=dict)
+    # An id on two metadata rows: "error" names the first repeated row; "first" keeps the first row
+    # of each id and reports how many were skipped.
+    duplicates: Literal["error", "first"] = "error"
 
 
 class FilterSpec(_Strict):
@@ -215,8 +220,10 @@ class DatasetSpec(_Strict):
     site: SiteSpec = SiteSpec()
     evaluate: EvaluateSpec = EvaluateSpec()
 
-    # Not part of the TOML: where the spec came from, to resolve relative data paths.
+    # Not part of the TOML: where the spec came from, to resolve relative data paths, and the folders
+    # its data may be read from (the build folder, the spec's folder, and any --allow-path).
     spec_path: Path = Field(default=Path("."), exclude=True)
+    read_roots: tuple[Path, ...] = Field(default=(), exclude=True)
 
     @model_validator(mode="after")
     def _cross_checks(self) -> DatasetSpec:
@@ -237,12 +244,52 @@ class DatasetSpec(_Strict):
         return self
 
     def resolve(self, rel: str) -> Path:
-        """A data path from the spec, relative to the spec file's folder."""
-        return (self.spec_path.parent / rel).resolve()
+        """A data path from the spec, relative to the spec file's folder, checked to lie inside
+        `read_roots` (symbolic links followed), so a spec cannot read the rest of the system."""
+        path = (self.spec_path.parent / rel).resolve()
+        roots = self.read_roots or default_roots(self.spec_path)
+        if not any(path.is_relative_to(r) for r in roots):
+            raise SpecError(f"{_display_path(self.spec_path)}: {outside_message(rel, path, roots)}")
+        return path
 
     @property
     def default_variant(self) -> str:
         return self.site.default_variant or self.variants[0].name
+
+
+def check_sizes(spec: DatasetSpec, n_entities: int) -> None:
+    """Raise SpecError when a neighbourhood is as wide as the entities kept: no layout can be built.
+
+    Run by `validate` and by the build right after loading, so that both fail the same way before
+    any heavy stage. A t-SNE perplexity below the number of entities but above (n - 1) / 3 is
+    lowered to that by the projection stage; `validate` says so (see `perplexity_note`)."""
+    n = n_entities
+    label = _display_path(spec.spec_path)
+    if spec.graph.n_neighbors >= n:
+        raise SpecError(f"{label}: graph.n_neighbors: must be < the number of entities ({n}), "
+                        f"got {spec.graph.n_neighbors}")
+    for i, v in enumerate(spec.variants):
+        if v.input != "embedding":
+            continue  # with input = "graph" the kNN graph above is the neighbourhood
+        key, value = ("n_neighbors", v.n_neighbors) if v.method == "umap" else ("perplexity", v.perplexity)
+        if value >= n:
+            raise SpecError(f"{label}: variants[{i}].{key}: must be < the number of entities ({n}), got "
+                            f"{value} (variant {v.name!r})")
+
+
+def perplexity_note(v: Variant, n_entities: int) -> str | None:
+    """What the projection stage does with a t-SNE perplexity too large for `n_entities` (it lowers it)."""
+    if v.method == "tsne" and v.input == "embedding" and v.perplexity > max(2.0, (n_entities - 1) / 3):
+        return f"perplexity {v.perplexity:g} is lowered to {max(2.0, (n_entities - 1) / 3):.1f} (t-SNE needs 3 x perplexity < entities)"
+    return None
+
+
+def variant_path(spec: DatasetSpec, v: Variant) -> str:
+    """The stages a variant runs, as `validate` prints them: "kNN graph -> PyMDE 4D -> UMAP"."""
+    method = {"umap": "UMAP", "tsne": "t-SNE"}[v.method]
+    if v.input == "embedding":
+        return f"kNN graph -> PyMDE {spec.graph.embedding_dim}D -> {method}"
+    return f"kNN graph -> {method}"
 
 
 def _loc(loc: tuple[Any, ...]) -> str:
@@ -292,7 +339,7 @@ def _message(err: dict) -> str:
     got = err.get("input")
     if kind == "extra_forbidden":
         model = _model_at(loc)
-        known = [f.alias or n for n, f in model.model_fields.items() if n != "spec_path"] if model else []
+        known = [f.alias or n for n, f in model.model_fields.items() if not f.exclude] if model else []
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else (f"; known keys: {', '.join(known)}" if known else "")
         return f"{where}: unknown key{hint}"
@@ -318,18 +365,44 @@ def _message(err: dict) -> str:
     return f"{where}: {msg}" if where else msg
 
 
-def parse_spec(raw: dict, spec_path: Path, label: str | None = None) -> DatasetSpec:
-    """Validate a spec dict. `label` is how errors name the file (default: the path)."""
+def default_roots(spec_path: Path, allow: tuple[Path, ...] | list[Path] = ()) -> tuple[Path, ...]:
+    """The folders a spec's data may lie in: the current (build) folder, the spec's folder, `allow`."""
+    roots = [Path.cwd().resolve(), Path(spec_path).resolve().parent, *(Path(a).resolve() for a in allow)]
+    return tuple(dict.fromkeys(roots))
+
+
+def outside_message(rel: str, path: Path, roots: tuple[Path, ...]) -> str:
+    return (f"{excerpt(rel, 60)} is outside the folders a spec may read ({', '.join(str(r) for r in roots)}); "
+            f"to read it, pass --allow-path {path.parent}")
+
+
+def parse_spec(raw: dict, spec_path: Path, label: str | None = None,
+               allow: tuple[Path, ...] | list[Path] = ()) -> DatasetSpec:
+    """Validate a spec dict. `label` is how errors name the file (default: the path); `allow`: extra
+    folders its data may be read from."""
     label = label or str(spec_path)
+    internal = [k for k in ("spec_path", "read_roots") if k in raw]
+    if internal:  # set by the loader only: a spec cannot widen the folders it may read
+        raise SpecError(f"{label}: {internal[0]}: unknown key")
     try:
-        return DatasetSpec.model_validate({**raw, "spec_path": spec_path})
+        spec = DatasetSpec.model_validate({**raw, "spec_path": spec_path,
+                                           "read_roots": default_roots(spec_path, allow)})
     except ValidationError as e:
-        first = e.errors()[0]
-        raise SpecError(f"{label}: {_message(first)}") from None
+        # An unknown key first: a misspelt section ([colections]) also makes its real one "missing",
+        # and the did-you-mean is the useful message.
+        errors = sorted(e.errors(), key=lambda err: err["type"] != "extra_forbidden")
+        raise SpecError(f"{label}: {_message(errors[0])}") from None
+    for key, table in (("collections", spec.collections), ("entities", spec.entities)):
+        path = None if table is None else (spec_path.parent / table.path).resolve()
+        if path is not None and not any(path.is_relative_to(r) for r in spec.read_roots):
+            raise SpecError(f"{label}: {key}.path: {outside_message(table.path, path, spec.read_roots)}")
+    return spec
 
 
-def load_spec(path: str | Path) -> DatasetSpec:
-    """Read and validate `datasets/<slug>.toml`. Raises SpecError with a one-line message."""
+def load_spec(path: str | Path, allow: tuple[Path, ...] | list[Path] = ()) -> DatasetSpec:
+    """Read and validate `datasets/<slug>.toml`. Raises SpecError with a one-line message.
+
+    The spec's data paths must lie inside the current folder or the spec's folder, or in `allow`."""
     path = Path(path)
     label = _display_path(path)
     if not path.is_file():
@@ -340,7 +413,7 @@ def load_spec(path: str | Path) -> DatasetSpec:
         raise SpecError(f"{label}: not valid TOML ({e})") from None
     except UnicodeDecodeError as e:
         raise SpecError(f"{label}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    return parse_spec(raw, path.resolve(), label)
+    return parse_spec(raw, path.resolve(), label, allow)
 
 
 def _display_path(path: Path) -> str:

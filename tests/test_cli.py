@@ -96,3 +96,52 @@ def test_build_is_byte_identical_from_a_cold_cache_and_failures_keep_dist(tiny_s
     res = runner.invoke(app, ["build", str(bad), "--out", str(first), "--cache", str(tmp_path / "c1"), "--quiet"])
     assert res.exit_code == 1 and "gone.csv: file not found" in res.output
     assert _tree(first) == a
+
+
+SMALL = """
+name = "small"
+title = "Small"
+[collections]
+path = "r.csv"
+collection = "u"
+entity = "m"
+[filter]
+min_entity_count = 1
+[graph]
+n_neighbors = 5
+[[variants]]
+name = "map"
+method = "tsne"
+[[variants]]
+name = "umap"
+method = "umap"
+input = "embedding"
+n_neighbors = {k}
+"""
+SMALL_ROWS = "u,m\n" + "".join(f"{u},{(u * 7 + j) % 12}\n" for u in range(30) for j in range(4))
+
+
+def test_validate_prints_each_variants_path_and_fails_where_the_build_would(write_spec):
+    ok = write_spec(SMALL.format(k=8), {"r.csv": SMALL_ROWS}, name="small.toml")
+    res = runner.invoke(app, ["validate", str(ok)])
+    assert res.exit_code == 0, res.output
+    assert "variant map         kNN graph -> t-SNE\n" in res.output
+    assert "variant umap        kNN graph -> PyMDE 4D -> UMAP\n" in res.output
+    bad = write_spec(SMALL.format(k=40), {"r.csv": SMALL_ROWS}, name="small.toml")
+    res = runner.invoke(app, ["validate", str(bad)])
+    assert res.exit_code == 1
+    assert res.output.strip().endswith("small.toml: variants[1].n_neighbors: must be < the number of entities (12), "
+                                       "got 40 (variant 'umap')")
+
+
+def test_allow_path_lets_a_spec_read_another_folder(write_spec, tmp_path):
+    data = tmp_path / "elsewhere"
+    data.mkdir()
+    (data / "r.csv").write_text(SMALL_ROWS)
+    (tmp_path / "sub").mkdir()
+    spec = write_spec(SMALL.format(k=8).replace('path = "r.csv"', f'path = "{data}/r.csv"'), name="sub/small.toml")
+    res = runner.invoke(app, ["validate", str(spec)])
+    assert res.exit_code == 1 and "is outside the folders a spec may read" in res.output
+    assert f"pass --allow-path {data}" in res.output
+    res = runner.invoke(app, ["validate", str(spec), "--allow-path", str(data)])
+    assert res.exit_code == 0, res.output

@@ -115,7 +115,7 @@ def test_edge_list_mode(write_spec):
     ({}, {}, "r.csv: file not found"),
     ({"r.csv": ""}, {}, "r.csv: file is empty"),
     ({"r.csv": "u,m\n"}, {}, "r.csv: no data rows"),
-    ({"r.csv": ROWS}, {"ent": "movie"}, "r.csv: column 'movie' not found; columns are: u, m, r"),
+    ({"r.csv": ROWS}, {"ent": "movie"}, "r.csv: column 'movie' not found; columns are: 'u', 'm', 'r'"),
     ({"r.csv": ROWS.replace("1,3,5", "1,3,4;5")}, {"extra": 'value = "r"'}, "r.csv:9: r: not a number ('4;5')"),
     ({"r.csv": ROWS}, {"min_count": 50}, "r.csv: all entities were filtered out"),
     ({"r.csv": "u,m\n1,\xe9\n".encode("latin-1")}, {}, "r.csv: "),
@@ -132,3 +132,53 @@ def test_invalid_utf8_names_the_encoding_setting(write_spec):
     s = spec(write_spec, {"r.csv": "u,m\n1,\xe9\n2,\xe9\n".encode("latin-1")}, min_count=1)
     with pytest.raises(DataError, match=r"r.csv: .*encoding"):
         load_dataset(s)
+
+
+# --- specs that cannot surprise -------------------------------------------------------------------
+
+META = "m,title\n0,Zero\n1,One\n2,Two\n1,One again\n3,Three\n2,Two again\n"
+
+
+def test_duplicate_metadata_ids_are_an_error_naming_the_first_repeat(write_spec):
+    tables = '[entities]\npath = "e.csv"\nid = "m"\nlabel = "title"'
+    s = spec(write_spec, {"r.csv": ROWS, "e.csv": META}, tables=tables)
+    with pytest.raises(DataError) as e:
+        load_dataset(s)
+    assert str(e.value).endswith("e.csv:5: m: duplicate id '1' (first on line 3; 2 repeated rows in all); ids must be "
+                                 'unique, or set [entities] duplicates = "first" to keep the first row of each')
+
+
+def test_duplicates_first_keeps_the_first_row_and_counts_the_rest(write_spec):
+    tables = '[entities]\npath = "e.csv"\nid = "m"\nlabel = "title"\nduplicates = "first"'
+    coll, ents, stats = load_dataset(spec(write_spec, {"r.csv": ROWS, "e.csv": META}, tables=tables))
+    assert dict(zip(ents.ids, ents.labels))["1"] == "One" and dict(zip(ents.ids, ents.labels))["2"] == "Two"
+    assert stats.duplicate_ids_skipped == 2 and stats.as_dict()["duplicate_ids_skipped"] == 2
+
+
+def test_no_collection_with_two_members_says_so(write_spec):
+    rows = "u,m\n" + "".join(f"{u},{u % 3}\n" for u in range(10))
+    with pytest.raises(DataError) as e:
+        load_dataset(spec(write_spec, {"r.csv": rows}, min_count=1))
+    msg = str(e.value)
+    assert "r.csv: no collection has two members (10 collections, each with one entity)" in msg
+    assert "min_entity_count" not in msg
+
+
+def test_errors_quote_only_a_short_escaped_excerpt_of_the_file(write_spec):
+    secret = "root:x:0:0:root:/root:/bin/bash" + "A" * 200
+    with pytest.raises(DataError) as e:
+        load_dataset(spec(write_spec, {"r.csv": f"{secret}\nline2\n"}))
+    msg = str(e.value)
+    assert "r.csv: column 'u' not found; columns are: 'root:x:0:0:root:/root:/bin/bas'..." in msg
+    assert "A" * 31 not in msg and len(msg) < len(str(write_spec)) + 200
+    # a row of the wrong width: its line is named, its content is not printed
+    rows = "u,m\n1,2\n1,3\nsecret-content-here\n2,3\n"
+    with pytest.raises(DataError) as e:
+        load_dataset(spec(write_spec, {"r.csv": rows}))
+    assert str(e.value).endswith("r.csv:4: expected 2 fields, got 1") and "secret" not in str(e.value)
+    # a bad number: an excerpt with control and bidi characters escaped
+    rows = ROWS.replace("1,3,5", "1,3,\u202eevil\x1b[31m" + "x" * 100)
+    with pytest.raises(DataError) as e:
+        load_dataset(spec(write_spec, {"r.csv": rows}, extra='value = "r"'))
+    assert "r.csv:9: r: not a number ('\\u202eevil\\x1b[31m" + "x" * 30 + "'...)" in str(e.value)
+    assert "\u202e" not in str(e.value) and "\x1b" not in str(e.value)

@@ -192,10 +192,10 @@ def test_overrides_are_validated(synth_spec):
 
 @pytest.mark.slow
 def test_email_eu_core_label_agreement(tmp_path):
-    from conftest import ROOT
+    from conftest import ROOT, SHARED_DATA
 
     shared_data("email-eu-core", "email-Eu-core.txt")
-    spec = load_spec(ROOT / "datasets" / "shared" / "email-eu-core.toml")
+    spec = load_spec(ROOT / "datasets" / "shared" / "email-eu-core.toml", allow=[SHARED_DATA])
     spec = spec.model_copy(update={"variants": spec.variants[:1]})  # the default variant only
     out = evaluate(spec, ArtifactStore(tmp_path / "cache"), baselines=False)
     (name, figures), = out["variants"].items()

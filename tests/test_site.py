@@ -331,3 +331,17 @@ def test_ten_thousand_entity_pages_render(tmp_path):
     assets = load_assets(viewer_bundle(tmp_path / "bundle"))
     files = render_site([r], assets)
     assert sum(1 for f in files if f.startswith("big/e/")) == 10_001
+
+
+def test_slugs_transliterate_rather_than_drop_letters():
+    slugs = entity_slugs(np.array(["1", "2", "3"], dtype=object),
+                         np.array(["Ünïcødé", "Straße Ørsted", "東京"], dtype=object))
+    assert slugs == ["unicode-1", "strasse-orsted-2", "dongjing-3"]
+
+
+def test_pages_are_written_without_bidirectional_controls():
+    from sitegen.site.templating import environment
+
+    hostile = "evil\u202egnp.exe\u202c \u2066x\u2069"
+    html = environment().from_string("<h1>{{ label }}</h1><p title=\"{{ label }}\">{{ label|safe }}</p>").render(label=hostile)
+    assert html == '<h1>evilgnp.exe x</h1><p title="evilgnp.exe x">evilgnp.exe x</p>'

@@ -110,3 +110,54 @@ def test_variant_keys_without_effect_are_errors(write_spec):
         "variants[0]: perplexity: has no effect with input = 'graph'")
     ok = "[[variants]]\nname = 't'\nmethod = 'tsne'\ninput = 'embedding'\nperplexity = 20"
     assert load_spec(write_spec(spec_text(tables=ok))).variants[0].perplexity == 20
+
+
+# --- specs that cannot surprise -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["../../../../../../etc/passwd", "/etc/passwd"])
+def test_data_outside_the_build_and_spec_folders_is_refused(write_spec, path):
+    text = spec_text().replace('path = "r.csv"', f'path = "{path}"')
+    msg = error_of(write_spec, text)
+    assert msg.startswith(f"collections.path: '{path}' is outside the folders a spec may read (")
+    assert msg.endswith("to read it, pass --allow-path /etc")
+
+
+def test_allow_path_and_symlinks(write_spec, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "r.csv").write_text("u,m\n1,2\n")
+    spec_path = write_spec(spec_text().replace('path = "r.csv"', 'path = "proj/link.csv"'), name="movies.toml")
+    # the spec lives in proj/ and the data reach out of it through a symbolic link
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    moved = proj / "movies.toml"
+    moved.write_text(spec_path.read_text().replace("proj/link.csv", "link.csv"))
+    (proj / "link.csv").symlink_to(outside / "r.csv")
+    with pytest.raises(SpecError, match="collections.path: 'link.csv' is outside the folders a spec may read"):
+        load_spec(moved)
+    assert load_spec(moved, allow=[outside]).resolve("link.csv") == (outside / "r.csv").resolve()
+
+
+def test_a_spec_cannot_set_its_own_read_folders(write_spec):
+    assert error_of(write_spec, 'read_roots = ["/"]\n' + spec_text()) == "read_roots: unknown key"
+
+
+def test_misspelt_section_gets_a_did_you_mean(write_spec):
+    text = spec_text().replace("[collections]", "[colections]")
+    assert error_of(write_spec, text) == "colections: unknown key; did you mean 'collections'?"
+
+
+@pytest.mark.parametrize("tables, expected", [
+    ('[graph]\nn_neighbors = "15"', "graph.n_neighbors: input should be a valid integer, got '15'"),
+    ('[cooccurrence]\nscale = "2.5"', "cooccurrence.scale: input should be a valid number, got '2.5'"),
+    ("[site]\ncolor_by = 3", "site.color_by: input should be a valid string, got 3"),
+    ('[[variants]]\nname = "t"\nmethod = "tsne"\npack_islands = "yes"',
+     "variants[0].pack_islands: input should be a valid boolean, got 'yes'"),
+])
+def test_strict_types(write_spec, tables, expected):
+    assert error_of(write_spec, spec_text(tables=tables)) == expected
+
+
+def test_an_integer_is_still_a_valid_float(write_spec):
+    assert load_spec(write_spec(spec_text(tables="[cooccurrence]\nscale = 2"))).cooccurrence.scale == 2.0

@@ -5,6 +5,7 @@
 // settles (update(..., true), called by main.js after the view stops changing) or after
 // invalidate(); while the view moves, the labels already shown just follow their points.
 import { dataToScreen, scaleOf } from './camera.js';
+import { plain } from './dom.js';
 import { inRect } from './picking.js';
 
 const MAX_LABELS = 60;
@@ -54,7 +55,7 @@ export function createLabels(layer, opts) {
       const el = document.createElement('div');
       el.className = 'atlas-cluster';
       // "terms: most popular member" (clusters whose terms coincide): the member on a smaller second line
-      const name = String(clusters.labels[k]);
+      const name = plain(clusters.labels[k]);
       const cut = name.indexOf(': ');
       el.textContent = cut < 0 ? name : name.slice(0, cut);
       if (cut >= 0) {
@@ -176,7 +177,7 @@ export function createLabels(layer, opts) {
           else {
             el = pool.pop() || layer.appendChild(document.createElement('div'));
             el.className = 'atlas-label';
-            el.textContent = labels.get(i);
+            el.textContent = plain(labels.get(i));
             el.hidden = false;
           }
           return { i, el };

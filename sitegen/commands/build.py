@@ -16,14 +16,15 @@ from sitegen.spec import load_spec
 
 def build(spec_paths: list[Path], out: Path, cache_dir: Path, *, force: bool = False, device: str | None = None,
           quiet: bool = False, viewer_dir: Path | None = None, scheduler: str | None = None,
-          reproducible: bool = False) -> list[DatasetResult]:
+          reproducible: bool = False, allow: list[Path] | tuple[Path, ...] = ()) -> list[DatasetResult]:
     """Build every spec, then write the site into `out` (swapped in only when complete).
 
     `scheduler`: a Dask scheduler address (or "local") to run the heavy stages on; None = here.
     `reproducible`: leave the measured stage timings out of the site. They are the only values that
     differ between two cold builds of the same specs (a warm cache reuses the recorded ones).
+    `allow`: folders besides the current one and each spec's own that spec data may be read from.
     """
-    specs = [load_spec(p) for p in spec_paths]
+    specs = [load_spec(p, allow) for p in spec_paths]
     if device:
         specs = [s.model_copy(update={"graph": s.graph.model_copy(update={"device": device})}) for s in specs]
     names = [s.name for s in specs]

@@ -229,7 +229,7 @@ def with_overrides(spec: DatasetSpec, params: dict[str, Any]) -> DatasetSpec:
             if not isinstance(node, dict):
                 raise SpecError(f"sweep: {dotted}: {p!r} is not a table")
         node[parts[-1]] = value
-    return parse_spec(raw, spec.spec_path, label=f"{spec.spec_path.name} (sweep {params})")
+    return parse_spec(raw, spec.spec_path, label=f"{spec.spec_path.name} (sweep {params})", allow=spec.read_roots)
 
 
 def parse_grid(items: list[str]) -> dict[str, list]:

@@ -1,4 +1,8 @@
-"""`atlasgen validate`: check a spec and its data, and describe what a build would do."""
+"""`atlasgen validate`: check a spec and its data, and describe what a build would do.
+
+It fails (SpecError/DataError, exit 1) wherever the build would: the same spec rules, the same load
+stage, and the same size checks (`spec.check_sizes`) that the build runs before its heavy stages.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,22 @@ from pathlib import Path
 
 from sitegen.formats.datafiles import NEIGHBORS_K
 from sitegen.pipeline.memory import available_memory, check_graph_memory, gib, graph_stage_bytes
-from sitegen.spec import load_spec
+from sitegen.spec import check_sizes, load_spec, perplexity_note, variant_path
 from sitegen.stages.cooccur import estimate_memory
 from sitegen.stages.load import load_dataset
 
 
-def describe(path: Path) -> str:
+def describe(path: Path, allow: list[Path] | tuple[Path, ...] = ()) -> str:
     """Load and filter the data (stage 1 only) and summarise it in a few lines.
 
+    `allow`: folders besides the current one and the spec's own that its data may be read from.
     Raises DataError when the co-occurrence -> kNN stage would not fit in this machine's memory.
     """
-    spec = load_spec(path)
+    spec = load_spec(path, allow)
     coll, ents, stats = load_dataset(spec)
-    pairs = coll.pair_count()
     n = coll.n_entities
+    check_sizes(spec, n)
+    pairs = coll.pair_count()
     width = max(spec.graph.n_neighbors, spec.evaluate.k)
     mem = estimate_memory(coll, spec.cooccurrence, k=width, nb_k=NEIGHBORS_K)
     est_bytes = graph_stage_bytes(spec, coll, width, NEIGHBORS_K)  # fused: the matrix is never held
@@ -37,9 +43,12 @@ def describe(path: Path) -> str:
         f"  memory estimate     {gib(est_bytes)} peak for co-occurrence and kNN graph"
         f" ({gib(have) + ' available' if have is not None else 'available memory unknown'})",
         f"  no metadata row     {stats.entities_without_metadata:,} entities (labelled by id)",
-        f"  variants            {', '.join(f'{v.name} ({v.method})' for v in spec.variants)}",
     ]
-    if spec.graph.n_neighbors >= n:
-        lines.append(f"  warning: graph.n_neighbors = {spec.graph.n_neighbors} >= entities ({n}); the build will fail")
+    for v in spec.variants:
+        note = perplexity_note(v, n)
+        lines.append(f"  variant {v.name:<11} {variant_path(spec, v)}{'; ' + note if note else ''}")
+    if stats.duplicate_ids_skipped:
+        lines.append(f"  warning: {stats.duplicate_ids_skipped:,} metadata rows repeat an earlier id and were skipped"
+                     ' ([entities] duplicates = "first")')
     check_graph_memory(spec, coll, width, NEIGHBORS_K)
     return "\n".join(lines)

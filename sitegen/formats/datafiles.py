@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import msgpack
 import numpy as np
 import scipy.sparse as sp
+from anyascii import anyascii
 
 from sitegen.datatypes import DatasetResult, Entities
 from sitegen.formats import points
@@ -32,7 +33,8 @@ SLUG_MAX = 60
 
 
 def _slug_part(text: str) -> str:
-    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    # transliterated, not stripped: "Ünïcødé" -> "unicode" (NFKD alone drops ø), "東京" -> "dongjing"
+    ascii_ = anyascii(unicodedata.normalize("NFC", text))
     return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
 
 

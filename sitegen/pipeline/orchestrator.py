@@ -24,7 +24,7 @@ from sitegen.pipeline.cache import ArtifactStore, stage_key
 from sitegen.pipeline.executors import DaskExecutor, LocalExecutor
 from sitegen.pipeline.memory import check_graph_memory
 from sitegen.pipeline.progress import Reporter
-from sitegen.spec import DatasetSpec, spec_params
+from sitegen.spec import DatasetSpec, check_sizes, spec_params
 from sitegen.stages import graph as graph_stage
 from sitegen.stages.load import load_dataset
 from sitegen.stages.pack import PackParams, pack_dataset, params_json, read_packed, save_packed
@@ -32,7 +32,7 @@ from sitegen.stages.project import GraphInput
 
 # Bump a stage's number when its code changes what it computes: its cached artifacts (and every
 # downstream one, through the upstream keys) are then recomputed.
-CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 3, "embed": 1, "project": 5, "quality": 2, "clusters": 1, "pack": 1}
+CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 3, "embed": 1, "project": 5, "quality": 2, "clusters": 1, "pack": 2}
 
 
 def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | None = None,
@@ -60,6 +60,7 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
     with rep.stage(f"{tag}: load") as tick:
         loaded = store.get("load", load_key, lambda: _timed_load(spec, tick), artifacts.save_loaded, artifacts.read_loaded)
     timings["load"] = loaded.seconds
+    check_sizes(spec, loaded.collections.n_entities)  # fail before the heavy stages, as `validate` does
 
     # Co-occurrence, association and top-k run fused, row by row (`stages.fused`): the full matrix is
     # never held. cooc_key names the counts (chunk_pairs only bounds memory and is not part of it);
@@ -126,7 +127,6 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
     q_up = [embed_key] if emb is not None else []
     annotate_keys = {v: (stage_key("quality", CODE_VERSION["quality"], q_params, [keys[v], *q_up]),
                          stage_key("clusters", CODE_VERSION["clusters"], {}, [keys[v]])) for v in layouts}
-    n_coll = loaded.collections.n_collections
 
     def truth():
         # recall is measured against each entity's strongest associations: the fused pass ranked

@@ -16,11 +16,24 @@ from sitegen.site.assets import TEMPLATES
 METHOD_LABELS = {"umap": "UMAP", "tsne": "t-SNE"}
 
 
+# Bidirectional embedding/override/isolate controls: an unmatched RLO in a label would reverse the
+# rest of its line (and can disguise text). Every {{ expression }} is written without them.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def without_bidi_controls(value):
+    """`value` with bidirectional control characters removed (Markup stays Markup); non-text unchanged."""
+    if isinstance(value, str):
+        cleaned = BIDI_CONTROLS.sub("", value)
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             trim_blocks=False, lstrip_blocks=False)
+                             trim_blocks=False, lstrip_blocks=False, finalize=without_bidi_controls)
     return env
 
 

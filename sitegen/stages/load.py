@@ -18,9 +18,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sitegen.datatypes import Collections, Entities
-from sitegen.errors import DataError
+from sitegen.errors import DataError, excerpt
 from sitegen.spec import DatasetSpec, EntitiesSpec, FieldSpec
-from sitegen.stages.readers import display, read_table, to_float
+from sitegen.stages.readers import display, read_table, table_format, to_float
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,11 @@ class LoadStats:
     memberships_kept: int
     subsampled_collections: int
     entities_without_metadata: int
+    duplicate_ids_skipped: int = 0  # metadata rows skipped with [entities] duplicates = "first"
 
     def as_dict(self) -> dict:
-        return dict(self.__dict__)
+        # a zero count is left out, so specs without duplicates keep the same stats (and about page)
+        return {k: v for k, v in self.__dict__.items() if not (k == "duplicate_ids_skipped" and v == 0)}
 
 
 def load_dataset(spec: DatasetSpec) -> tuple[Collections, Entities, LoadStats]:
@@ -82,6 +84,11 @@ def load_dataset(spec: DatasetSpec) -> tuple[Collections, Entities, LoadStats]:
     key = coll_code.astype(np.int64) * n_ent_read + ent_code
     _, first = np.unique(key, return_index=True)  # sorted by (collection, entity code)
     coll_code, ent_code = coll_code[first], ent_code[first]
+    if len(coll_code) == 0 or np.bincount(coll_code).max() < 2:
+        raise DataError(
+            f"{display(path)}: no collection has two members ({n_coll_read} collections, each with one entity"
+            f"{' after min_value' if cs.min_value is not None else ''}): entities are related by sharing a collection; "
+            f"check that collections.collection ({cs.collection!r}) is the column that groups rows, e.g. a user id")
     value = None if value is None else value[first]
     time = None if time is None else time[first]
 
@@ -107,10 +114,14 @@ def load_dataset(spec: DatasetSpec) -> tuple[Collections, Entities, LoadStats]:
     value = None if value is None else value[keep]
     time = None if time is None else time[keep]
     if len(ent_code) == 0:
+        f = spec.filter
+        hint = "lower filter.min_entity_count" if f.min_entity_count > 1 else \
+            "no two entities that pass the filters share a collection"
+        if f.max_entities is not None and f.min_entity_count <= 1:
+            hint += "; raise filter.max_entities"
         raise DataError(
             f"{display(path)}: all entities were filtered out (min_entity_count = "
-            f"{spec.filter.min_entity_count}, {n_ent_read} entities in {n_coll_read} collections); "
-            "lower filter.min_entity_count")
+            f"{f.min_entity_count}, {n_ent_read} entities in {n_coll_read} collections); {hint}")
 
     # Dense indices by popularity among what is kept.
     final_counts = np.bincount(ent_code, minlength=n_ent_read)
@@ -132,11 +143,11 @@ def load_dataset(spec: DatasetSpec) -> tuple[Collections, Entities, LoadStats]:
         time=None if time is None else time[srt].astype(np.float64),
     )
     ids = ent_vocab[order]
-    entities, n_missing = load_entities(spec, ids, final_counts[order].astype(np.int64))
+    entities, n_missing, n_dup = load_entities(spec, ids, final_counts[order].astype(np.int64))
     stats = LoadStats(rows=rows, collections_read=n_coll_read, entities_read=n_ent_read,
                       collections_kept=len(coll_present), entities_kept=len(order),
                       memberships_kept=len(ent_idx), subsampled_collections=n_sub,
-                      entities_without_metadata=n_missing)
+                      entities_without_metadata=n_missing, duplicate_ids_skipped=n_dup)
     return collections, entities, stats
 
 
@@ -185,11 +196,13 @@ def _mix64(x: np.ndarray) -> np.ndarray:
         return x ^ (x >> np.uint64(31))
 
 
-def load_entities(spec: DatasetSpec, ids: np.ndarray, counts: np.ndarray) -> tuple[Entities, int]:
-    """Join the metadata table onto the kept entity ids (in dense order)."""
+def load_entities(spec: DatasetSpec, ids: np.ndarray, counts: np.ndarray) -> tuple[Entities, int, int]:
+    """Join the metadata table onto the kept entity ids (in dense order).
+
+    Returns (entities, kept ids without a metadata row, duplicate metadata rows skipped)."""
     es = spec.entities
     if es is None:
-        return Entities(ids=ids, labels=ids.copy(), counts=counts), 0
+        return Entities(ids=ids, labels=ids.copy(), counts=counts), 0, 0
     path = spec.resolve(es.path)
     sources = {es.id}
     if es.label:
@@ -199,6 +212,8 @@ def load_entities(spec: DatasetSpec, ids: np.ndarray, counts: np.ndarray) -> tup
     cols = sorted(sources)
     table = read_table(es, path, cols, text_columns=set(cols) - _numeric_sources(es))
     meta_ids = table.column(es.id)
+    n_dup = _check_duplicates(meta_ids, es, path)
+    # index_in finds an id's first row, so with duplicates = "first" the first row of each id is used
     row = pc.fill_null(pc.index_in(pa.array(ids, pa.string()), value_set=meta_ids), -1)
     row = row.to_numpy(zero_copy_only=False).astype(np.int64)
     has = row >= 0
@@ -219,7 +234,26 @@ def load_entities(spec: DatasetSpec, ids: np.ndarray, counts: np.ndarray) -> tup
         fields[name] = _field_values(f, column(src), has, path, src, es)
         types[name] = f.type
     return Entities(ids=ids, labels=labels.astype(str), counts=counts, fields=fields,
-                    field_types=types), n_missing
+                    field_types=types), n_missing, n_dup
+
+
+def _check_duplicates(meta_ids: pa.ChunkedArray, es: EntitiesSpec, path) -> int:
+    """The number of metadata rows whose id an earlier row has; an error unless the spec allows it."""
+    enc = pc.dictionary_encode(meta_ids).combine_chunks()
+    codes = enc.indices.to_numpy(zero_copy_only=False)
+    _, first = np.unique(codes, return_index=True)
+    n_dup = len(codes) - len(first)
+    if n_dup and es.duplicates == "error":
+        seen_first = np.zeros(len(codes), dtype=bool)
+        seen_first[first] = True
+        row = int(np.flatnonzero(~seen_first)[0])
+        earlier = int(np.flatnonzero(codes == codes[row])[0])
+        head = int(es.header) if table_format(es, path) != "jsonl" else 0
+        raise DataError(
+            f"{display(path)}:{row + 1 + head}: {es.id}: duplicate id {excerpt(meta_ids[row].as_py())} (first on line "
+            f"{earlier + 1 + head}; {n_dup} repeated row{'s' if n_dup > 1 else ''} in all); ids must be unique, or set "
+            '[entities] duplicates = "first" to keep the first row of each')
+    return n_dup
 
 
 def _numeric_sources(es: EntitiesSpec) -> set[str]:

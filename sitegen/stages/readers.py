@@ -7,6 +7,7 @@ Vectorised throughout (pyarrow's multi-threaded readers): no Python object per r
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 
-from sitegen.errors import DataError
+from sitegen.errors import DataError, excerpt
 from sitegen.spec import TableSpec
 
 
@@ -60,7 +61,7 @@ def read_table(spec: TableSpec, path: Path, columns: list[str], text_columns: se
     found = table.column_names
     missing = [c for c in columns if c not in found]
     if missing:
-        raise DataError(f"{name}: column {missing[0]!r} not found; columns are: {', '.join(found)}")
+        raise DataError(f"{name}: column {excerpt(missing[0])} not found; {_column_list(found)}")
     if table.num_rows == 0:
         raise DataError(f"{name}: no data rows")
     out = []
@@ -81,13 +82,13 @@ def _read_delimited(spec: TableSpec, path: Path, name: str, fmt: str, columns: l
     try:
         header = pacsv.open_csv(path, read_options=read_opts, parse_options=parse_opts).schema.names
     except (pa.ArrowInvalid, UnicodeDecodeError) as e:
-        raise DataError(f"{name}: {_arrow_message(e)}") from None
+        raise DataError(f"{name}{_arrow_message(e, path, spec, delimiter)}") from None
     # Headerless files get "f0", "f1", ... from pyarrow; the spec calls them "0", "1", ...
     rename = {h: h[1:] for h in header} if not spec.header else {h: h for h in header}
     found = [rename[h] for h in header]
     missing = [c for c in columns if c not in found]
     if missing:
-        raise DataError(f"{name}: column {missing[0]!r} not found; columns are: {', '.join(found)}")
+        raise DataError(f"{name}: column {excerpt(missing[0])} not found; {_column_list(found)}")
     back = {v: k for k, v in rename.items()}
     include = [back[c] for c in columns]
     types = {back[c]: pa.string() for c in columns if c in text_columns}
@@ -96,7 +97,7 @@ def _read_delimited(spec: TableSpec, path: Path, name: str, fmt: str, columns: l
     try:
         table = pacsv.read_csv(path, read_options=read_opts, parse_options=parse_opts, convert_options=conv)
     except (pa.ArrowInvalid, UnicodeDecodeError) as e:
-        raise DataError(f"{name}: {_arrow_message(e)}") from None
+        raise DataError(f"{name}{_arrow_message(e, path, spec, delimiter)}") from None
     return table.rename_columns([rename[c] for c in table.column_names])
 
 
@@ -112,18 +113,51 @@ def _read_jsonl(spec: TableSpec, path: Path, name: str) -> pa.Table:
     try:
         return pajson.read_json(pa.BufferReader(data), read_options=pajson.ReadOptions(block_size=1 << 24))
     except pa.ArrowInvalid as e:
-        raise DataError(f"{name}: {_arrow_message(e)}") from None
+        raise DataError(f"{name}{_arrow_message(e)}") from None
 
 
-def _arrow_message(e: Exception) -> str:
+def _column_list(found: list[str], limit: int = 20) -> str:
+    """The header's column names for an error, each a short escaped excerpt: a file that is not a
+    table at all (a spec pointed at the wrong file) must not have its first line printed."""
+    names = ", ".join(excerpt(c, 30) for c in found[:limit])
+    more = f" and {len(found) - limit} more" if len(found) > limit else ""
+    return f"columns are: {names}{more}"
+
+
+def _arrow_message(e: Exception, path: Path | None = None, spec: TableSpec | None = None,
+                   delimiter: str = ",") -> str:
+    """pyarrow's message, after the file name, without the file content it quotes: a row is left out
+    (its line number is found instead: `:4: expected 2 fields, got 1`), a quoted value becomes a short
+    escaped excerpt."""
     msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    wrong_width = re.match(r"CSV parse error: Expected (\d+) columns, got (\d+)", msg)
+    if wrong_width:
+        line = _first_wrong_width_line(path, spec, delimiter, int(wrong_width.group(1))) if path and spec else None
+        where = f":{line}" if line else ""
+        return f"{where}: expected {wrong_width.group(1)} fields, got {wrong_width.group(2)}"
+    msg = re.sub(r"'([^']*)'", lambda m: excerpt(m.group(1)), msg)[:200]
     if isinstance(e, UnicodeDecodeError):
-        return f"not valid {e.encoding} text at byte {e.start} (set `encoding` in the spec, e.g. 'latin-1')"
+        return f": not valid {e.encoding} text at byte {e.start} (set `encoding` in the spec, e.g. 'latin-1')"
     if "Empty CSV file" in msg:
-        return "file is empty"
+        return ": file is empty"
     if "UTF8" in msg:
-        return f"{msg} (set `encoding` in the spec, e.g. 'latin-1')"
-    return msg
+        return f": {msg} (set `encoding` in the spec, e.g. 'latin-1')"
+    return f": {msg}"
+
+
+def _first_wrong_width_line(path: Path, spec: TableSpec, delimiter: str, width: int) -> int | None:
+    """The 1-based line of the first record with a different number of fields (error path only)."""
+    import csv
+
+    try:
+        with open(path, encoding=spec.encoding, errors="replace", newline="") as f:
+            reader = csv.reader(f, delimiter=delimiter)
+            for row in reader:
+                if row and len(row) != width:
+                    return reader.line_num
+    except (OSError, csv.Error):
+        return None
+    return None
 
 
 def _as_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -168,5 +202,5 @@ def to_float(col: pa.ChunkedArray, path: Path, column: str, header: bool, *, all
         try:
             float(v)
         except ValueError:
-            raise DataError(f"{display(path)}:{i + 1 + int(header)}: {column}: not a number ({v!r})") from None
+            raise DataError(f"{display(path)}:{i + 1 + int(header)}: {column}: not a number ({excerpt(v)})") from None
     raise DataError(f"{display(path)}: {column}: not numeric")
