@@ -272,7 +272,7 @@ def test_thumbnails_are_deterministic_pngs(built):
 
 def test_about_page(built):
     about = (built / "tiny" / "about.html").read_text()
-    for text in ("CC-BY 4.0", "https://example.org/data", "recall@10", "0.51", "Load and filter", "Association + kNN graph",
+    for text in ("CC-BY 4.0", "https://example.org/data", "recall@10", "0.51", "Load and filter", "Co-occurrence, association + kNN graph",
                  "Projection: umap", "graph.n_neighbors", "variants[1].perplexity",
                  "Entities kept (filter.min_entity_count)", "Collections kept", "Note", "Built 2023-11-14"):
         assert text in about, text
