@@ -235,8 +235,9 @@ def guess_roles(t: Table) -> dict[str, Guess]:
     value_cols += [c for c in cols if c not in time_cols and c not in value_cols and _words(c) & VALUE_WORDS
                    and _numeric(t.values(c))]
     ids = [c for c in cols if c not in time_cols and c not in value_cols]
-    if len(ids) < 2:  # two numeric columns, say: they are the ids
-        ids = [c for c in cols if c not in time_cols][:2] if len([c for c in cols if c not in time_cols]) >= 2 else cols[:2]
+    if len(ids) < 2:  # e.g. both ids look like decimals: the first two columns that are not times are the ids
+        non_time = [c for c in cols if c not in time_cols]
+        ids = (non_time if len(non_time) >= 2 else cols)[:2]
         value_cols = [c for c in value_cols if c not in ids]
 
     by_name_c = [c for c in ids if _words(c) & COLLECTION_WORDS]
