@@ -66,7 +66,6 @@ def test_ppmi_drops_entities_that_still_co_occur():
     got = assert_same(coll, CooccurSpec(), "ppmi", k=5, nb_k=400)
     n = coll.n_entities
     assert n - 1 not in got.kept and n - 2 not in got.kept  # isolated for PPMI ...
-    counts = np.bincount(coll.entity, minlength=n)
     assert cooccurrence_matrix(coll, CooccurSpec())[0, n - 1] == 1  # ... yet they co-occur with the hub
 
 
