@@ -117,7 +117,7 @@ class CooccurSpec(_Strict):
 
     weight: Literal["count", "value_closeness", "time_closeness"] = "count"
     scale: float = Field(default=1.0, gt=0)
-    chunk_pairs: int = Field(default=1 << 24, ge=1024)  # pair buffer per chunk: bounds peak memory
+    chunk_pairs: int = Field(default=1 << 24, ge=1024)  # pair incidences per chunk (progress step); not in the result
 
 
 class GraphSpec(_Strict):

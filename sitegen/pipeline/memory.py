@@ -76,8 +76,21 @@ def graph_stage_bytes(spec, coll, width: int, nb_k: int) -> int:
 
 def check_graph_memory(spec, coll, width: int, nb_k: int) -> None:
     """Raise DataError before the co-occurrence -> kNN stage if it would not fit in memory."""
+    check_fits(f"{spec.spec_path.name}: co-occurrence + kNN", graph_stage_bytes(spec, coll, width, nb_k),
+               _advice(spec) + "; memory grows with memberships and entities")
+
+
+def check_matrix_memory(spec, coll) -> None:
+    """Raise DataError before the full co-occurrence matrix (evaluate's baselines) if it would not fit."""
+    from sitegen.stages.cooccur import estimate_memory
+
+    need = estimate_memory(coll, spec.cooccurrence)["matrix_peak_bytes"]
+    check_fits(f"{spec.spec_path.name}: co-occurrence matrix (for evaluate's baselines)", need,
+               _advice(spec) + "; the matrix grows with co-occurring pairs")
+
+
+def _advice(spec) -> str:
     f = spec.filter
-    advice = (f"lower filter.max_collection_size (now {f.max_collection_size}) or filter.max_entities "
-              f"(now {f.max_entities if f.max_entities is not None else 'unset'}), or raise "
-              f"filter.min_entity_count (now {f.min_entity_count}); memory grows with memberships and entities")
-    check_fits(f"{spec.spec_path.name}: co-occurrence + kNN", graph_stage_bytes(spec, coll, width, nb_k), advice)
+    return (f"lower filter.max_collection_size (now {f.max_collection_size}) or filter.max_entities "
+            f"(now {f.max_entities if f.max_entities is not None else 'unset'}), or raise "
+            f"filter.min_entity_count (now {f.min_entity_count})")

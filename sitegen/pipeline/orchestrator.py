@@ -22,7 +22,7 @@ from sitegen.pipeline import artifacts
 from sitegen.pipeline.annotate import annotate_layouts
 from sitegen.pipeline.cache import ArtifactStore, stage_key
 from sitegen.pipeline.executors import DaskExecutor, LocalExecutor
-from sitegen.pipeline.memory import check_graph_memory
+from sitegen.pipeline.memory import check_graph_memory, check_matrix_memory
 from sitegen.pipeline.progress import Reporter
 from sitegen.spec import DatasetSpec, check_sizes, spec_params
 from sitegen.stages import graph as graph_stage
@@ -115,6 +115,8 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
     entities = _subset_entities(loaded.entities, kept) if len(kept) != len(loaded.entities) else loaded.entities
     cooc_kept = None
     if need_matrix:
+        if not store.has("cooccur", cooc_key):
+            check_matrix_memory(spec, loaded.collections)
         with rep.stage(f"{tag}: co-occurrence matrix") as tick:
             cooc, secs = store.get("cooccur", cooc_key,
                                    lambda: _timed_cooc(executor, loaded.collections, spec, tick),

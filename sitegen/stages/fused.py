@@ -104,9 +104,10 @@ def fused_rows(ri: RowIndex, rows: np.ndarray, k: int, nb_k: int, chunk_pairs: i
     threads = numba.get_num_threads()
     chunks = _chunk_bounds(work, chunk_pairs) if r else np.zeros(1, np.int64)
     total, done = int(work.sum()), 0
+    acc = np.zeros((threads, ri.n), np.float64 if ri.weighted else np.int32)
     for p0, p1 in zip(chunks[:-1], chunks[1:]):
         blocks = _blocks(work + 1, int(p0), int(p1), threads)
-        fused_kernels.rows_topk(rows, blocks, ri.index, ri.weighted, ri.assoc, mask, out)
+        fused_kernels.rows_topk(rows, blocks, ri.index, ri.weighted, ri.assoc, mask, acc, out)
         done += int(work[p0:p1].sum())
         if progress is not None:
             progress(done, total)

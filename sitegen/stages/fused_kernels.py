@@ -12,7 +12,7 @@ block per thread), plus:
     out:     (knn_idx (R, K) int32, knn_sim (R, K) float32, knn_len (R,) int32,
               nb_idx (R, L) int32, nb_w (R, L) float32, nb_len (R,) int32, row_nnz (R,) int64)
 
-Each row is summed in a dense per-thread float64 accumulator in exactly the order of
+Each row is summed in a dense per-thread accumulator (int32 counts, float64 closeness) in exactly the order of
 `kernels.rows_count` / `rows_closeness` (so the float32 counts are the same bits), each entry is
 transformed with the same float32 arithmetic as `graph.association`, and two bounded lists keep the
 K strongest associations and the L largest raw counts, ordered by value descending, then column
@@ -63,29 +63,33 @@ def similarity(code, c, i, j, stat, n_coll):
 
 
 @njit(cache=True)
-def keep_top(idx, val, filled, j, v):
-    """Insert (j, v) into the bounded list idx/val (its first `filled` slots are ordered by value
-    descending, then index ascending); drops the weakest when full. Returns the new fill."""
-    k = idx.shape[0]
+def keep_top(idx, val, r, filled, j, v):
+    """Insert (j, v) into row r of the bounded lists idx/val (its first `filled` slots are ordered by
+    value descending, then index ascending); drops the weakest when full. Returns the new fill.
+
+    Takes the 2D arrays and a row number, not row views: a view per entry costs two atomic reference
+    count updates, which two threads contend on (measured 3x slower).
+    """
+    k = idx.shape[1]
     if filled == k:
-        if v < val[k - 1] or (v == val[k - 1] and j > idx[k - 1]):
+        if v < val[r, k - 1] or (v == val[r, k - 1] and j > idx[r, k - 1]):
             return filled
         p = k - 1
     else:
         p = filled
         filled += 1
-    while p > 0 and (val[p - 1] < v or (val[p - 1] == v and idx[p - 1] > j)):
-        idx[p] = idx[p - 1]
-        val[p] = val[p - 1]
+    while p > 0 and (val[r, p - 1] < v or (val[r, p - 1] == v and idx[r, p - 1] > j)):
+        idx[r, p] = idx[r, p - 1]
+        val[r, p] = val[r, p - 1]
         p -= 1
-    idx[p] = j
-    val[p] = v
+    idx[r, p] = j
+    val[r, p] = v
     return filled
 
 
 @njit(cache=True)
 def _accumulate(i, index, weighted, acc, touched):
-    """Add row i of B.T @ B into acc (n,) float64; list first-touched columns in touched. Returns
+    """Add row i of B.T @ B into acc (n,) (int32 counts or float64 closeness); list first-touched columns in touched. Returns
     how many (the diagonal i included)."""
     inv_ptr, spans, ent, keys = index
     t = 0
@@ -99,35 +103,47 @@ def _accumulate(i, index, weighted, acc, touched):
             if weighted:
                 acc[j] += math.exp(-min(abs(keys[q] - own), _MAX_EXPONENT))
             else:
-                acc[j] += 1.0
+                acc[j] += 1
     return t
 
 
 @njit(parallel=True, cache=True)
-def rows_topk(rows, blocks, index, weighted, assoc, allowed, out):
-    """The fused pass over rows[blocks[0]:blocks[-1]]; writes `out` (module docstring) at those positions."""
+def rows_topk(rows, blocks, index, weighted, assoc, allowed, accumulators, out):
+    """The fused pass over rows[blocks[0]:blocks[-1]]; writes `out` (module docstring) at those positions.
+
+    accumulators: (B, n) zeros, one row per block, left zeroed: int32 for counts (half the cache
+    footprint of float64), float64 for closeness weights.
+    """
     code, stat, n_coll = assoc
     knn_idx, knn_sim, knn_len, nb_idx, nb_w, nb_len, row_nnz = out
     n = index[0].shape[0] - 1
+    k_knn, k_nb = knn_idx.shape[1], nb_idx.shape[1]
     for b in prange(blocks.shape[0] - 1):
-        acc = np.zeros(n, np.float64)
+        acc = accumulators[b]
         touched = np.empty(n, np.int32)
         for r in range(blocks[b], blocks[b + 1]):
             i = rows[r]
             t = _accumulate(i, index, weighted, acc, touched)
             kf, nf, nnz = 0, 0, 0
+            kth_sim, kth_w = np.float32(-np.inf), np.float32(-np.inf)  # weakest kept once a list is full
             for s in range(t):
                 j = touched[s]
                 c = np.float32(acc[j])
-                acc[j] = 0.0
+                acc[j] = 0
                 if j == i or c == 0:  # no diagonal; closeness sums that underflow float32 are not entries
                     continue
                 nnz += 1
                 v = similarity(code, c, i, j, stat, n_coll)
-                if code != _PPMI or v > 0:  # PPMI keeps positive entries only
-                    kf = keep_top(knn_idx[r], knn_sim[r], kf, j, v)
-                if allowed[j]:
-                    nf = keep_top(nb_idx[r], nb_w[r], nf, j, c)
+                # most entries lose to the weakest kept one: test that before calling keep_top (ties
+                # on the value go to keep_top, which orders them by index)
+                if v >= kth_sim and (code != _PPMI or v > 0):  # PPMI keeps positive entries only
+                    kf = keep_top(knn_idx, knn_sim, r, kf, j, v)
+                    if kf == k_knn:
+                        kth_sim = knn_sim[r, k_knn - 1]
+                if c >= kth_w and allowed[j]:
+                    nf = keep_top(nb_idx, nb_w, r, nf, j, c)
+                    if nf == k_nb:
+                        kth_w = nb_w[r, k_nb - 1]
             knn_len[r] = kf
             nb_len[r] = nf
             row_nnz[r] = nnz

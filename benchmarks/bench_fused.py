@@ -1,0 +1,210 @@
+"""Fused co-occurrence -> kNN vs the matrix paths (scipy `B.T @ B`, and ours), in one run, as ratios.
+
+    .venv/bin/python benchmarks/bench_fused.py --sizes S100k,S300k,S1M:fused --write benchmarks/RESULTS.md
+
+(`NAME:m1+m2` runs only those methods on NAME: S1M's matrix paths need > 12 GB.)
+
+What each method computes: the cosine kNN graph (k = 15) and every entity's 15 top co-occurring
+entities with their counts, from the collections (the pipeline's `knn` stage):
+
+- fused:  `stages.fused.fused_graph`, never holding the matrix (what a build runs).
+- matrix: today's matrix path: `cooccurrence_matrix` (our numba SpGEMM), then `graph.knn_from_matrix`
+          (association + top-k) and `datafiles.top_neighbors` on the matrix.
+- scipy:  `B.T @ B` with B the (collections x entities) float32 CSR incidence matrix (building B is
+          not timed), diagonal dropped, then the same association, top-k and top neighbours.
+
+Each method runs in its own subprocess (peak RSS = that process's VmHWM, which includes the input
+arrays and imports; the bracketed figure is the peak before the timed call), alternating over
+`--rounds` rounds; the best time counts. The fused and matrix results are checked equal to each
+other (kNN indices and similarities bit for bit) in the parent.
+Data: `sitegen.synth.generate` (what `python -m sitegen.synth` writes), median size 20, seed 0:
+S100k = 100,000 entities / 200,000 collections / 100 groups; S1M = 1,000,000 / 2,000,000 / 1,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
+sys.path.insert(0, str(ROOT))
+SIZES = {"S100k": (100_000, 200_000, 100), "S300k": (300_000, 600_000, 300), "S1M": (1_000_000, 2_000_000, 1_000)}
+METHODS = ("fused", "matrix", "scipy")
+K, NB_K, TRANSFORM = 15, 15, "cosine"
+
+
+def rss_mib() -> float:
+    """Peak resident set of this process so far (VmHWM), MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def dataset_npz(name: str) -> Path:
+    from sitegen import synth
+
+    path = OUT / f"fused-{name}.npz"
+    if not path.exists():
+        n, c, g = SIZES[name]
+        coll, _ = synth.generate(n, c, g, 20, seed=0)
+        np.savez(path, indptr=coll.indptr, entity=coll.entity, n_entities=coll.n_entities)
+    return path
+
+
+# ----------------------------------------------------------------------------- worker (subprocess)
+
+def worker(method: str, path: str, result: str | None) -> dict:
+    from sitegen.datatypes import Collections
+    from sitegen.formats.datafiles import top_neighbors
+    from sitegen.spec import CooccurSpec
+    from sitegen.stages import graph
+
+    z = np.load(path)
+    coll = Collections(indptr=z["indptr"], entity=z["entity"], n_entities=int(z["n_entities"]))
+    del z
+    counts = np.bincount(coll.entity, minlength=coll.n_entities)
+    pairs = coll.pair_count()
+    stages: dict[str, float] = {}
+    if method == "fused":
+        from sitegen.stages.fused import fused_graph
+        from sitegen.synth import generate
+
+        small = generate(300, 200, 4, 10, seed=0)[0]  # load the numba cache outside the timing
+        fused_graph(small, CooccurSpec(), np.bincount(small.entity, minlength=300), TRANSFORM, K, NB_K)
+        base = rss_mib()
+        t = time.perf_counter()
+        g = fused_graph(coll, CooccurSpec(), counts, TRANSFORM, K, NB_K)
+        stages["total"] = time.perf_counter() - t
+        kept, idx, sim = g.kept, g.knn_idx, g.knn_sim
+    else:
+        import scipy.sparse as sp
+
+        if method == "scipy":
+            owner = np.repeat(np.arange(coll.n_collections), coll.sizes)
+            b = sp.csr_matrix((np.ones(owner.shape[0], np.float32), (owner, coll.entity)),
+                              shape=(coll.n_collections, coll.n_entities))
+            del owner
+        else:
+            from sitegen.stages.cooccur import cooccurrence_matrix
+            from sitegen.synth import generate
+
+            cooccurrence_matrix(generate(300, 200, 4, 10, seed=0)[0], CooccurSpec())
+        base = rss_mib()
+        t = time.perf_counter()
+        if method == "scipy":
+            m = (b.T @ b).tocsr()
+            m.setdiag(0)
+            m.eliminate_zeros()
+            m.sort_indices()
+        else:
+            m = cooccurrence_matrix(coll, CooccurSpec())
+        stages["cooccurrence"] = time.perf_counter() - t
+        t1 = time.perf_counter()
+        kept, knn = graph.knn_from_matrix(m, counts, coll.n_collections, TRANSFORM, K)
+        nb = top_neighbors(m[kept][:, kept] if len(kept) < m.shape[0] else m, NB_K)
+        stages["association + top-k"] = time.perf_counter() - t1
+        stages["total"] = time.perf_counter() - t
+        idx, sim = knn.idx, knn.sim
+        del nb
+    if result:
+        np.savez(result, kept=kept, idx=idx, sim=sim)
+    return {"method": method, "stages": stages, "pairs": pairs, "base_rss_mib": base, "peak_rss_mib": rss_mib()}
+
+
+def run_worker(method: str, path: Path, result: Path | None) -> dict:
+    cmd = [sys.executable, __file__, "--worker", method, str(path)] + (["--result", str(result)] if result else [])
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ})
+    if res.returncode != 0:
+        raise SystemExit(f"{method} on {path.name} failed:\n{res.stderr[-3000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+# ----------------------------------------------------------------------------- report
+
+def measure(name: str, methods: list[str], rounds: int) -> str:
+    path = dataset_npz(name)
+    best: dict[str, dict] = {}
+    for r in range(rounds):
+        for m in methods:
+            res = OUT / f"fused-{name}-{m}-result.npz" if r == 0 and m in ("fused", "matrix") else None
+            got = run_worker(m, path, res)
+            print(f"  {name} round {r + 1} {m}: {got['stages']['total']:.2f} s, peak RSS {got['peak_rss_mib']:.0f} MiB",
+                  flush=True)
+            prev = best.get(m)
+            if prev is None or got["stages"]["total"] < prev["stages"]["total"]:
+                got["peak_rss_mib"] = max(got["peak_rss_mib"], (prev or {}).get("peak_rss_mib", 0))
+                best[m] = got
+            else:
+                prev["peak_rss_mib"] = max(prev["peak_rss_mib"], got["peak_rss_mib"])
+    same = ""
+    if "fused" in best and "matrix" in best:
+        a, b = (np.load(OUT / f"fused-{name}-{m}-result.npz") for m in ("fused", "matrix"))
+        equal = all(a[f].tobytes() == b[f].tobytes() for f in ("kept", "idx", "sim"))
+        same = f" fused == matrix kNN graph (bit for bit): {'yes' if equal else 'NO'}."
+    n, c, g = SIZES[name]
+    rows = [f"**{name}**: {n:,} entities, {c:,} collections, median 20, {g:,} groups, seed 0; "
+            f"{best[methods[0]]['pairs']:,} ordered pair incidences.{same}", "",
+            "| path | co-occurrence s | association + top-k s | total s | fused speed-up | peak RSS MiB (before) |",
+            "|---|---|---|---|---|---|"]
+    for m in methods:
+        s = best[m]["stages"]
+        ratio = f"{s['total'] / best['fused']['stages']['total']:.2f}x" if "fused" in best else "-"
+        rows.append(f"| {m} | {s.get('cooccurrence', float('nan')):.2f} | {s.get('association + top-k', float('nan')):.2f} "
+                    f"| {s['total']:.2f} | {ratio} | {best[m]['peak_rss_mib']:,.0f} ({best[m]['base_rss_mib']:,.0f}) |")
+    return "\n".join(rows)
+
+
+def write_section(path: Path, body: str, head: str) -> None:
+    """Replace (or append) section `head` of RESULTS.md; other sections are left as they are."""
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    start = text.find(head + "\n")
+    section = f"{head}\n\n{body}\n"
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        nxt = text.find("\n## ", start + len(head))
+        text = text[:start] + section + (text[nxt + 1:] if nxt >= 0 else "")
+    path.write_text(text)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--worker", nargs=2, metavar=("METHOD", "NPZ"), help=argparse.SUPPRESS)
+    ap.add_argument("--result", help=argparse.SUPPRESS)
+    ap.add_argument("--sizes", default="S100k", help=f"comma-separated, of {', '.join(SIZES)}; NAME:m1+m2 "
+                    "runs only those methods on NAME")
+    ap.add_argument("--methods", default=",".join(METHODS), help=f"comma-separated, of {', '.join(METHODS)}")
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--write", type=Path, help="update the ## Fused co-occurrence -> kNN section of this file")
+    a = ap.parse_args()
+    if a.worker:
+        print(json.dumps(worker(a.worker[0], a.worker[1], a.result)))
+        return
+    import numba
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    methods = a.methods.split(",")
+    parts = [f"Command: `{' '.join(['.venv/bin/python', *sys.argv])}` (run from the repository root)",
+             f"Machine: {os.cpu_count()} CPUs, numba threads {numba.get_num_threads()}, load average at start "
+             f"{os.getloadavg()[0]:.1f}; best of {a.rounds} rounds, each method in its own subprocess.", ""]
+    for item in a.sizes.split(","):
+        name, _, only = item.partition(":")
+        print(name, flush=True)
+        parts += [measure(name, only.split("+") if only else methods, a.rounds), ""]
+    body = "\n".join(parts)
+    print(body)
+    if a.write:
+        write_section(a.write, body, "## Fused co-occurrence -> kNN")
+
+
+if __name__ == "__main__":
+    main()
