@@ -70,8 +70,12 @@ export function mountSearch(parent, opts) {
       if (pending) { cancelAnimationFrame(pending); run(); }
       choose(Math.max(0, active));
     } else if (e.key === 'Escape') {
+      // the first Escape closes the suggestions (a search input would clear itself), the next clears
+      e.preventDefault();
+      e.stopPropagation();
       if (!list.hidden) { list.hidden = true; input.setAttribute('aria-expanded', 'false'); }
-      else { input.value = ''; run(); }
+      else if (input.value) { input.value = ''; run(); }
+      else input.blur();
     }
   });
   return {

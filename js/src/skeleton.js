@@ -9,10 +9,12 @@ export function mountSkeleton(config) {
   root.dataset.theme = config.theme === 'light' ? 'light' : 'dark';
   if (config.accent) root.style.setProperty('--accent', config.accent);
   const menuBtn = h('button.atlas-menu', { type: 'button', 'aria-label': 'Show filters and colours', 'aria-expanded': 'false', 'aria-controls': 'atlas-side', text: '☰' });
-  const bar = h('div.atlas-bar', {}, menuBtn);
   const side = h('aside.atlas-side', { id: 'atlas-side', 'aria-label': 'Colour and filters' });
   const detail = h('aside.atlas-detail', { 'aria-label': 'Selected entity', hidden: true });
-  const canvas = h('canvas.atlas-canvas', { tabindex: '0', role: 'img', 'aria-label': `Map of ${fmt(config.count || 0)} entities. Drag or use the arrow keys to pan, + and - to zoom, 0 to fit.` });
+  const canvas = h('canvas.atlas-canvas', { id: 'atlas-map', tabindex: '0', role: 'img', 'aria-label': `Map of ${fmt(config.count || 0)} ${config.nouns?.entities || 'entities'}. Drag or use the arrow keys to pan, + and - to zoom, 0 to fit, Enter to select the point nearest the centre, Escape to close its details.` });
+  // the first Tab stop: straight to the map instead of through every control
+  const skip = h('a.atlas-skip', { href: '#atlas-map', text: 'Skip to the map', onclick: (e) => { e.preventDefault(); canvas.focus(); } });
+  const bar = h('div.atlas-bar', {}, skip, menuBtn);
   const labelLayer = h('div.atlas-labels', { 'aria-hidden': 'true' });
   const stage = h('div.atlas-stage', {}, canvas, labelLayer);
   const countEl = h('span.atlas-count', { 'aria-live': 'polite' });

@@ -255,6 +255,33 @@ try {
     await page.context().close();
   });
 
+  // ---- Defect 8: keyboard
+  await check('keyboard: Escape closes suggestions first, then the details; a skip link; Enter picks a point', async () => {
+    const page = await newPage();
+    await page.goto(base);
+    await ready(page);
+    await page.keyboard.press('Tab');
+    const first = await page.evaluate(() => document.activeElement.textContent);
+    assert(/skip to the map/i.test(first), `the first Tab stop is ${JSON.stringify(first)}`);
+    await page.keyboard.press('Enter');
+    assert(await page.evaluate(() => document.activeElement.tagName) === 'CANVAS', 'the skip link does not move focus to the map');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => location.hash.includes('sel='), null, { timeout: 3000 });
+    await page.waitForSelector('.atlas-detail:not([hidden])');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !location.hash.includes('sel='), null, { timeout: 3000 });
+    assert(await page.locator('.atlas-detail').isHidden(), 'Escape did not close the details');
+    const input = page.getByRole('combobox', { name: 'Search' });
+    await input.fill('zola');
+    await page.waitForSelector('.atlas-results:not([hidden])');
+    await input.press('Escape');
+    assert(await input.inputValue() === 'zola', 'the first Escape erased the query');
+    assert(await page.locator('.atlas-results').isHidden(), 'the first Escape left the suggestions open');
+    await input.press('Escape');
+    assert(await input.inputValue() === '', 'the second Escape did not clear the query');
+    await page.context().close();
+  });
+
   await check('no console errors', async () => { assert(errors.length === 0, errors.join(' | ')); });
 } finally {
   await browser.close();

@@ -1,5 +1,5 @@
 // Pointer and keyboard on the map: the camera (pan, zoom, touch), picking the point under the
-// pointer, the hover tooltip, and tap-to-select.
+// pointer, the hover tooltip, tap-to-select, and Enter to select the point nearest the centre.
 import { bindCamera, screenToData, scaleOf } from '../camera.js';
 import { nearest } from '../picking.js';
 import { createTooltip, fieldValues } from '../tooltip.js';
@@ -36,4 +36,18 @@ export function wirePointer(ctx) {
     tip.show(meta.labels.get(i), [['In', `${fmt(meta.counts[i])} ${meta.counts[i] === 1 ? ctx.nouns.collection : ctx.nouns.collections}`], ...fieldValues(meta, ctx.fields, i, 2)], sx, sy);
   }
   ctx.pick = pick;
+
+  // keyboard: Enter (or Space) on the map selects the point nearest the centre of the view
+  ui.canvas.addEventListener('keydown', (e) => {
+    if ((e.key !== 'Enter' && e.key !== ' ') || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    const [w, hh] = ctx.size();
+    const view = ctx.viewNow();
+    const [px, py] = screenToData(view, w, hh, w / 2, hh / 2);
+    const { pass, variant } = live.get();
+    for (const r of [24, 96, Math.max(w, hh)]) {
+      const i = nearest(ctx.layouts.gridOf(variant), px, py, r / scaleOf(view, w, hh), pass && store.get().hide ? pass : null);
+      if (i >= 0) { ctx.select(i, true); return; }
+    }
+  });
 }

@@ -48,6 +48,13 @@ export function wireSelection(ctx, pointState) {
     showDetail();
   }
   live.subscribe((s, changed) => { if (changed.has('neighbors')) showDetail(); });
+  // Escape anywhere on the page (the search box and the drawer keep theirs) closes the details
+  ui.root.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented || live.get().selIdx < 0) return;
+    const inDetail = ui.detail.contains(document.activeElement);
+    select(-1);
+    if (inDetail) ui.canvas.focus();
+  });
   ctx.select = select;
   return { apply };
 }
