@@ -4,7 +4,9 @@
 // Columns are the decoded meta fields: category {categories, codes: Uint16Array},
 // tags {categories, indptr: Uint32Array, codes: Uint16Array}, number {values: Float32Array}.
 // Filters: {field: {values: [category names]}} (passes if it has any of them; an empty list passes
-// nothing: every category switched off in the legend) or {field: {min, max}} (inclusive; missing
+// nothing: every category switched off in the legend), {field: {exclude: [category names]}} (passes
+// if it has a category not in the list: the short form when most categories are on, so that hiding
+// one of 38 does not write the other 37 into the URL) or {field: {min, max}} (inclusive; missing
 // values fail an active range). No entry for a field means no filter on it.
 
 export const HIST_BINS = 24;
@@ -14,6 +16,7 @@ const MISSING = 0xffff;
 export function isActive(f) {
   if (!f) return false;
   if (f.values) return Array.isArray(f.values);
+  if (f.exclude) return Array.isArray(f.exclude);
   return f.min != null || f.max != null;
 }
 
@@ -21,9 +24,10 @@ export function isActive(f) {
 export function filterMask(col, f, n) {
   const out = new Uint8Array(n);
   if (!col) return out.fill(1);
-  if (f.values) {
+  if (f.values || f.exclude) {
     const want = new Uint8Array(col.categories.length + 1);
-    for (const v of f.values) { const c = col.categories.indexOf(v); if (c >= 0) want[c] = 1; }
+    const shown = shownCategories(f, col.categories);
+    col.categories.forEach((c, k) => { if (shown.has(c)) want[k] = 1; });
     if (col.type === 'tags') {
       const { indptr, codes } = col;
       for (let i = 0; i < n; i++) {
@@ -87,6 +91,23 @@ export function evaluate(columns, fields, filters, n) {
   return { pass, visible, facets };
 }
 
+/** The categories a set filter (values or exclude) shows, or null when `f` is not a set filter. */
+export function shownCategories(f, categories) {
+  if (Array.isArray(f?.values)) return new Set(f.values);
+  if (Array.isArray(f?.exclude)) { const out = new Set(categories); for (const c of f.exclude) out.delete(c); return out; }
+  return null;
+}
+
+/** The filters with `name` showing exactly the categories in set `on` (the shorter form; none if all). */
+export function withShown(filters, name, categories, on) {
+  const out = { ...filters };
+  const values = categories.filter((c) => on.has(c));
+  if (values.length === categories.length) delete out[name];
+  else if (categories.length - values.length < values.length) out[name] = { exclude: categories.filter((c) => !on.has(c)) };
+  else out[name] = { values };
+  return out;
+}
+
 /** Legend toggle: flip one category of a set filter (no filter = all selected; none left = nothing). */
 export function toggleCategory(filters, name, categories, cat) {
   return toggleCategories(filters, name, categories, [cat]);
@@ -98,11 +119,8 @@ export function toggleCategory(filters, name, categories, cat) {
  * which passes nothing.
  */
 export function toggleCategories(filters, name, categories, group) {
-  const cur = new Set(Array.isArray(filters[name]?.values) ? filters[name].values : categories);
+  const cur = shownCategories(filters[name], categories) || new Set(categories);
   const allOn = group.every((c) => cur.has(c));
   for (const c of group) { if (allOn) cur.delete(c); else cur.add(c); }
-  const out = { ...filters };
-  if (categories.every((c) => cur.has(c))) delete out[name];
-  else out[name] = { values: categories.filter((c) => cur.has(c)) };
-  return out;
+  return withShown(filters, name, categories, cur);
 }

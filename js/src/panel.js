@@ -1,7 +1,7 @@
 // The side panel: colour-by + legend, filters (multi-selects with counts, numeric ranges with a
 // histogram), the dim/hide toggle and "show my list". Reads and writes the store only.
 import { h, fmt } from './dom.js';
-import { HIST_BINS, isActive, toggleCategories } from './filters.js';
+import { HIST_BINS, isActive, toggleCategories, shownCategories, withShown } from './filters.js';
 import { ramp } from './palette.js';
 
 const MAX_OPTIONS = 40;
@@ -79,16 +79,17 @@ export function mountPanel(panel, { store, fields, columns, onList }) {
         if (document.activeElement !== g.b) g.b.value = flt?.max ?? '';
       } else {
         const cats = columns[f.name].categories;
-        const chosen = new Set(flt?.values || []);
+        const chosen = shownCategories(flt, cats) || new Set();
         const order = [...cats.keys()].sort((x, y) => counts[y] - counts[x] || x - y).slice(0, MAX_OPTIONS);
         for (const c of chosen) { const k = cats.indexOf(c); if (k >= 0 && !order.includes(k)) order.push(k); }
         g.opts.replaceChildren(...order.map((k) => {
           const box = h('input', { type: 'checkbox', checked: chosen.has(cats[k]) });
           box.addEventListener('change', () => {
-            const cur = new Set(store.get().filters[f.name]?.values || []);
+            // no filter here means no box ticked; ticking them all (or none) removes the filter
+            const cur = shownCategories(store.get().filters[f.name], cats) || new Set();
             if (box.checked) cur.add(cats[k]); else cur.delete(cats[k]);
-            const next = { ...store.get().filters };
-            if (cur.size) next[f.name] = { values: cats.filter((c) => cur.has(c)) }; else delete next[f.name];
+            const next = cur.size ? withShown(store.get().filters, f.name, cats, cur) : { ...store.get().filters };
+            if (!cur.size) delete next[f.name];
             store.set({ filters: next });
           });
           return h('label.atlas-opt', {}, box, ` ${cats[k]} `, h('span.atlas-n', { text: fmt(counts[k]) }));
@@ -108,7 +109,7 @@ export function mountPanel(panel, { store, fields, columns, onList }) {
     const name = state.color;
     const col = columns[name];
     if (!col?.categories) return; // a legend for another field: the colour update redraws it
-    const on = Array.isArray(state.filters[name]?.values) ? new Set(state.filters[name].values) : null;
+    const on = shownCategories(state.filters[name], col.categories);
     const named = new Set(lg.entries.filter((e) => !e.other).map((e) => e.name));
     const rest = col.categories.filter((c) => !named.has(c));
     for (const e of lg.entries) {

@@ -1,6 +1,7 @@
 // The page skeleton: everything the viewer adds lives under #atlas (bar, side panel, map stage,
 // detail panel), plus the menu drawer's open / close behaviour. No data here.
 import { h, fmt } from './dom.js';
+import { withContrast } from './scales.js';
 
 /** Build the skeleton under #atlas; returns its elements and setDrawer(open). */
 export function mountSkeleton(config) {
@@ -8,6 +9,9 @@ export function mountSkeleton(config) {
   root.classList.add('atlas-app');
   root.dataset.theme = config.theme === 'light' ? 'light' : 'dark';
   if (config.accent) root.style.setProperty('--accent', config.accent);
+  // links in the accent colour, darkened or lightened to 4.5:1 against the panels they sit on
+  const css = getComputedStyle(root);
+  root.style.setProperty('--link', withContrast(css.getPropertyValue('--accent').trim() || '#3b6fd4', css.getPropertyValue('--panel').trim() || '#1b1e25', 4.5));
   const menuBtn = h('button.atlas-menu', { type: 'button', 'aria-label': 'Show filters and colours', 'aria-expanded': 'false', 'aria-controls': 'atlas-side', text: '☰' });
   const side = h('aside.atlas-side', { id: 'atlas-side', 'aria-label': 'Colour and filters' });
   const detail = h('aside.atlas-detail', { 'aria-label': 'Selected entity', hidden: true });

@@ -5,7 +5,7 @@
 //            or {fit: true, ...}: fitted to the layout's bounds (the default; not written to the URL)
 //   sel      entity id (string) or ''      -- ids, not indices, so links survive rebuilds
 //   q        search query
-//   filters  {field: {values: [category...]} | {min, max}}
+//   filters  {field: {values: [category...]} | {exclude: [category...]} | {min, max}}
 //   hide     true: filtered-out points are hidden; false: dimmed
 //   color    colour-by field name, '' for none
 //   variant  layout variant name
@@ -52,6 +52,7 @@ export function formatHash(state, defaults = defaultState()) {
   for (const name of Object.keys(state.filters || {}).sort()) {
     const f = state.filters[name];
     if (f.values) p.set(`f.${name}`, f.values.map(esc).join('|'));
+    else if (f.exclude) p.set(`x.${name}`, f.exclude.map(esc).join('|'));
     else p.set(`r.${name}`, `${f.min ?? ''}~${f.max ?? ''}`);
   }
   if (state.hide) p.set('hide', '1');
@@ -73,6 +74,7 @@ export function parseHash(hash, defaults = defaultState()) {
   s.q = p.get('q') || '';
   for (const [key, val] of p) {
     if (key.startsWith('f.')) s.filters[key.slice(2)] = { values: val === '' ? [] : splitEsc(val) };
+    else if (key.startsWith('x.')) s.filters[key.slice(2)] = { exclude: val === '' ? [] : splitEsc(val) };
     else if (key.startsWith('r.')) {
       const [a, b] = val.split('~');
       const f = {};

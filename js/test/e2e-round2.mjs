@@ -282,6 +282,23 @@ try {
     await page.context().close();
   });
 
+  // ---- Defect 11: links readable (4.5:1)
+  await check('every link on the map page has at least 4.5:1 contrast', async () => {
+    const page = await newPage();
+    await page.goto(`${base}#sel=id1`);
+    await ready(page);
+    await page.waitForSelector('.atlas-detail a');
+    const pairs = await page.$$eval('#atlas a', (els) => els.filter((a) => a.offsetWidth > 0).map((a) => {
+      let e = a, bg = 'rgba(0, 0, 0, 0)';
+      while (e && /rgba\(0, 0, 0, 0\)|transparent/.test(bg)) { bg = getComputedStyle(e).backgroundColor; e = e.parentElement; }
+      return [a.textContent, getComputedStyle(a).color, bg];
+    }));
+    assert(pairs.length >= 2, `links: ${JSON.stringify(pairs)}`);
+    const low = pairs.filter(([, fg, bg]) => contrast(parseColor(fg), parseColor(bg)) < 4.5);
+    assert(low.length === 0, `links below 4.5:1: ${JSON.stringify(low)}`);
+    await page.context().close();
+  });
+
   await check('no console errors', async () => { assert(errors.length === 0, errors.join(' | ')); });
 } finally {
   await browser.close();

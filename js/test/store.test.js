@@ -12,7 +12,7 @@ test('defaults give an empty hash and parse back to the defaults', () => {
 test('full state round trip through the hash', () => {
   const s = {
     view: { x: 0.1234, y: -0.5, k: 3.25 }, sel: 'id 42/é', q: 'émile zola', hide: true, color: '', variant: 'tsne',
-    filters: { genre: { values: ['Sci|Fi', 'Back\\slash', 'Drama'] }, year: { min: 1990, max: 2000 }, pop: { min: 5 } },
+    filters: { genre: { values: ['Sci|Fi', 'Back\\slash', 'Drama'] }, lang: { exclude: ['ara'] }, year: { min: 1990, max: 2000 }, pop: { min: 5 } },
     list: 'one\ntwo',
   };
   const h = formatHash(s, defaults);
