@@ -303,5 +303,28 @@ try {
 } finally {
   await browser.close();
 }
+
+// ---- Defect 9: the page without WebGL has the legend, the navigation and links to entity pages
+const noGL = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: [...CHROME_ARGS, '--disable-webgl', '--disable-3d-apis'] });
+try {
+  await check('without WebGL: legend, navigation, entity links; a #sel= link opens the entity page', async () => {
+    const page = await noGL.newPage({ viewport: { width: 1000, height: 700 } });
+    await page.goto(base);
+    await page.waitForSelector('.atlas-nogl');
+    const nav = await page.$$eval('nav a', (els) => els.map((a) => [a.textContent, a.getAttribute('href')]));
+    assert(nav.some(([, href]) => /\/e\/index\.html$/.test(href)) && nav.some(([, href]) => /about\.html$/.test(href)), `navigation: ${JSON.stringify(nav)}`);
+    assert(nav.some(([t, href]) => /layout/i.test(t) && /tsne\/index\.html$/.test(href)), `no link to the other layout: ${JSON.stringify(nav)}`);
+    await page.waitForSelector('.atlas-legend .atlas-swatch');
+    const legend = await page.locator('.atlas-legend').textContent();
+    assert(/east/.test(legend) && /west/.test(legend), `legend: ${legend}`);
+    const links = await page.$$eval('.atlas-nogl-top a', (els) => els.map((a) => a.getAttribute('href')));
+    assert(links.length >= 20 && links.every((x) => /\/e\/[a-z0-9-]+\.html$/.test(x)), `entity links: ${links.slice(0, 3)} (${links.length})`);
+    await page.goto(`${base}#sel=id1`);
+    await page.waitForURL(/\/e\/emile-zola[^/]*\.html$/, { timeout: 10000 });
+    await page.close();
+  });
+} finally {
+  await noGL.close();
+}
 server.close();
 finish();

@@ -1,15 +1,48 @@
-// No WebGL: say so, show the static overview, and keep a search that links to entity pages.
-import { h } from '../dom.js';
+// No WebGL: say so, and give the page what a reader needs without the map: the static overview with
+// its colour legend, the navigation (layouts, all entities, about), the most popular entities as
+// links, and a search that links to entity pages. A link naming an entity (#sel=) opens its page.
+import { h, fmt } from '../dom.js';
 import { buildIndex } from '../search.js';
 import { mountSearch } from '../searchbox.js';
+import { colorChannel } from '../palette.js';
+import { indexOfId } from '../data.js';
+
+const TOP = 50;
 
 export async function startFallback(ctx) {
-  const { ui, config, loader } = ctx;
+  const { ui, config, loader, store, nouns } = ctx;
+  const rel = (p) => new URL((config.root || '') + p, location.href).href;
   ui.canvas.remove();
   ui.side.remove();
-  ui.stage.append(h('p.atlas-nogl', { role: 'status', text: 'This browser cannot show the interactive map (WebGL is unavailable), so here is a static overview; the search still finds every entity.' }));
+  ui.stage.classList.add('atlas-nogl-page');
+  ui.stage.append(h('p.atlas-nogl', { role: 'status', text: `This browser cannot show the interactive map (WebGL is unavailable), so here is a static overview; the search still finds every ${nouns.entity}.` }));
+  const nav = h('nav.atlas-nogl-nav', { 'aria-label': 'Atlas pages' },
+    ...(config.variants || []).filter((v) => v.name !== config.variant && v.url).map((v) => h('a', { href: rel(v.url), text: `${v.label || v.name} layout` })),
+    h('a', { href: rel('e/index.html'), text: `All ${nouns.entities} A–Z` }),
+    h('a', { href: rel('about.html'), text: 'About this atlas' }));
+  ui.stage.append(nav);
   if (config.overview) ui.stage.append(h('img.atlas-overview', { src: new URL(config.overview, location.href).href, alt: `Overview of ${config.title || 'the atlas'}` }));
   const meta = await loader.meta();
+  const openSelected = (sel) => {
+    const at = sel && meta.slugs.length ? indexOfId(meta.ids, sel) : -1;
+    if (at >= 0) location.replace(ctx.entityHref(meta.slugs.get(at)));
+    return at >= 0;
+  };
+  if (openSelected(store.get().sel)) return;
+  addEventListener('hashchange', () => openSelected(new URLSearchParams(location.hash.slice(1)).get('sel')));
+  // the overview is coloured by the default colour field: its legend
+  const desc = (config.fields || []).find((f) => f.name === config.colorBy);
+  const lg = colorChannel(meta.fields[config.colorBy], desc, meta.counts.length, config.accent).legend;
+  if (lg?.type === 'category') {
+    ui.stage.append(h('div.atlas-legend', { 'aria-label': `Colours: ${desc?.label || config.colorBy}` },
+      h('strong', { text: desc?.label || config.colorBy }),
+      ...lg.entries.map((e) => h('span.atlas-swatch-row', {}, h('span.atlas-swatch', { style: `background:${e.color}` }), ` ${e.other ? 'Other' : e.name} (${fmt(e.count)})`))));
+  }
+  const order = Array.from({ length: meta.counts.length }, (_, i) => i).sort((a, b) => meta.counts[b] - meta.counts[a] || a - b).slice(0, TOP);
+  if (meta.slugs.length) {
+    ui.stage.append(h('h2', { text: `The ${TOP} most popular ${nouns.entities}` }),
+      h('ol.atlas-nogl-top', {}, ...order.map((i) => h('li', {}, h('a', { href: ctx.entityHref(meta.slugs.get(i)), text: meta.labels.get(i) })))));
+  }
   const index = buildIndex(meta.labels, meta.ids, meta.counts);
   mountSearch(ui.bar, { getIndex: () => index, labels: () => meta.labels, counts: () => meta.counts, hrefOf: (i) => ctx.entityHref(meta.slugs.get(i)) });
 }
