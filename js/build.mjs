@@ -1,17 +1,21 @@
 // Bundle the viewer: src/main.js -> dist/viewer.js + dist/viewer.css, and the compare page:
 // src/compare.js -> dist/compare.js + dist/compare.css (minified, deterministic: no timestamps, no
 // source maps, no absolute paths). Shaders are imported as text.
+//
+// Rarely used parts of the viewer (src/lazy/extras.js: the no-WebGL page, CSV export) are a
+// separate ES module, dist/viewer-extras-<hash>.js, that the viewer imports on first use, so they
+// do not count against its first-load budget. Its content-hashed name is compiled into the viewer
+// (__VIEWER_EXTRAS__) and listed in dist/chunks.txt, which sitegen copies next to the viewer.
 import { build } from 'esbuild';
-import { dirname, join } from 'node:path';
+import fs from 'node:fs';
+import { dirname, join, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-await build({
-  entryPoints: { viewer: join(here, 'src/main.js'), compare: join(here, 'src/compare.js') },
-  outdir: join(here, 'dist'),
+const out = join(here, 'dist');
+const common = {
   bundle: true,
   minify: true,
-  format: 'iife',
   target: ['es2021'],
   loader: { '.vert': 'text', '.frag': 'text' },
   legalComments: 'none',
@@ -19,5 +23,24 @@ await build({
   charset: 'utf8',
   define: { 'process.env.NODE_ENV': '"production"' },
   logLevel: 'warning',
+};
+fs.mkdirSync(out, { recursive: true });
+for (const f of fs.readdirSync(out)) if (/^viewer-extras-.*\.js$/.test(f)) fs.rmSync(join(out, f));
+const extras = await build({
+  ...common,
+  entryPoints: { 'viewer-extras': join(here, 'src/lazy/extras.js') },
+  outdir: out,
+  format: 'esm',
+  entryNames: '[name]-[hash]',
+  metafile: true,
 });
-console.log('built dist/viewer.js, dist/viewer.css, dist/compare.js, dist/compare.css');
+const chunk = basename(Object.keys(extras.metafile.outputs).find((p) => p.endsWith('.js')));
+fs.writeFileSync(join(out, 'chunks.txt'), `${chunk}\n`);
+await build({
+  ...common,
+  entryPoints: { viewer: join(here, 'src/main.js'), compare: join(here, 'src/compare.js') },
+  outdir: out,
+  format: 'iife',
+  define: { ...common.define, __VIEWER_EXTRAS__: JSON.stringify(chunk) },
+});
+console.log(`built dist/viewer.js, dist/viewer.css, dist/compare.js, dist/compare.css, dist/${chunk}`);

@@ -18,6 +18,7 @@ import { wireSearch } from './features/searching.js';
 import { wireVariant } from './features/variant.js';
 import { wireLabelTriggers, wireLabels } from './features/labeling.js';
 import { wireSteadyView } from './features/steady.js';
+import { wireShare } from './features/share.js';
 
 /** ctx: {config, ui, store, live, loader, defaults, gl, entityHref, reducedMotion}; grows as features wire in. */
 export async function startMap(ctx) {
@@ -84,7 +85,7 @@ export async function startMap(ctx) {
   let index = null;
   ctx.searchIndex = () => (index ||= buildIndex(live.get().meta.labels, live.get().meta.ids, live.get().meta.counts));
   wireSearch(ctx);
-  ui.bar.append(...variants.controls, ui.countEl);
+  ui.bar.append(...variants.controls, ...wireShare(ctx), ui.countEl);
   ctx.panel = mountPanel(ui.side, { store, fields: ctx.fields, columns: live.get().meta.fields, onList: myList.onList });
   filters.apply();
   coloring.apply();

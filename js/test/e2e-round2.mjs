@@ -299,6 +299,28 @@ try {
     await page.context().close();
   });
 
+  // ---- Features: "Export" (lazily loaded) and "Copy link"
+  await check('"Export" downloads the filtered entities as CSV; "Copy link" copies the URL', async () => {
+    const page = await newPage({ viewport: { width: 1100, height: 700 }, acceptDownloads: true });
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    await page.goto(`${base}#f.kind=west`);
+    await ready(page);
+    const loaded = () => page.evaluate(() => performance.getEntriesByType('resource').some((r) => /viewer-extras-/.test(r.name)));
+    assert(!(await loaded()), 'the export code was loaded before it was needed');
+    const shown = +(await page.locator('.atlas-count').textContent()).split(' of ')[0];
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
+    const csv = fs.readFileSync(await dl.path(), 'utf8').trim().split(/\r\n/);
+    assert(csv[0] === 'id,label,x,y,Kind,Year', `header: ${csv[0]}`);
+    assert(csv.length - 1 === shown, `${csv.length - 1} rows for ${shown} shown`);
+    assert(csv.slice(1).every((r) => /,west,/.test(r)), 'a row that the filter hides');
+    assert(await loaded(), 'the export module did not come from its own file');
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.waitForFunction(() => /copied/i.test(document.querySelector('.atlas-status')?.textContent || ''));
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert(copied === page.url(), `copied ${copied}`);
+    await page.context().close();
+  });
+
   await check('no console errors', async () => { assert(errors.length === 0, errors.join(' | ')); });
 } finally {
   await browser.close();

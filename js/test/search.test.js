@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalize, buildIndex, search, prefixDistance, matchList, parseListLines } from '../src/search.js';
+import { normalize, buildIndex, search, prefixDistance, parseListLines } from '../src/search.js';
+import { matchList } from '../src/lazy/listmatch.js';
 
 const labels = ['Émile Zola', 'Zola Companion', 'The Emile Award', 'Amélie', 'Amelia Earhart', 'Beyoncé', 'Nana', 'Zoltan'];
 const ids = labels.map((_, i) => `id${i}`);

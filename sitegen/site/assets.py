@@ -2,7 +2,9 @@
 
 The viewer (viewer.js/.css) and the compare page (compare.js/.css) are built by
 `npm --prefix js run build` into `js/dist/` (git-ignored); this module only copies them, so Python
-never needs node except to refresh the bundle.
+never needs node except to refresh the bundle. The viewer's lazily imported modules, listed in
+`js/dist/chunks.txt`, already carry a content hash in their names (the viewer has them compiled in)
+and are copied under those names next to it.
 """
 
 from __future__ import annotations
@@ -59,6 +61,11 @@ def load_assets(viewer_dir: Path | None = None) -> Assets:
         rel = f"assets/{hashed_name(stem, suffix, data)}"
         files[rel] = data
         names[src.name] = rel
+    chunk_list = vdir / "chunks.txt"
+    for name in sorted(set(chunk_list.read_text().split())) if chunk_list.is_file() else []:
+        if not (vdir / name).is_file():
+            raise BuildError(f"viewer bundle incomplete: {vdir / name} (listed in {chunk_list}) is missing; rebuild it with: {BUILD_COMMAND}")
+        files[f"assets/{name}"] = (vdir / name).read_bytes()
     needs_eval = any(b"new Function" in js or b"Function.apply" in js or b"eval(" in js
                      for js in (files[names["viewer.js"]], files[names["compare.js"]]))
     return Assets(files, names["viewer.js"], names["viewer.css"], names["site.css"], needs_eval=needs_eval,

@@ -1,0 +1,29 @@
+// "Export" (CSV of the chosen entities, loaded on first use) and "Copy link" (the current URL) in the
+// bar, with a short spoken status.
+import { h, fmt } from '../dom.js';
+
+/** Sets ctx.chosen() -> {rows, what}; returns the controls for the bar. */
+export function wireShare(ctx) {
+  const { live, n } = ctx;
+  ctx.chosen = () => {
+    const { listHits, pass } = live.get();
+    if (listHits?.length) return { rows: listHits, what: 'my-list' };
+    const rows = [];
+    for (let i = 0; i < n; i++) if (!pass || pass[i]) rows.push(i);
+    return { rows, what: pass ? 'filtered' : 'all' };
+  };
+  const status = h('span.atlas-status', { role: 'status' });
+  const say = (text) => { status.textContent = text; setTimeout(() => { if (status.textContent === text) status.textContent = ''; }, 2500); };
+  const exportBtn = h('button', {
+    type: 'button', text: 'Export', title: 'Download my list, or what the filters show, as CSV',
+    onclick: () => ctx.extras().then((m) => say(`Exported ${fmt(m.exportCsv(ctx))} rows`)),
+  });
+  const copyBtn = h('button', {
+    type: 'button', text: 'Copy link', title: 'Copy a link to this view',
+    onclick: async () => {
+      try { await navigator.clipboard.writeText(location.href); say('Link copied'); }
+      catch { prompt('Copy this link', location.href); }
+    },
+  });
+  return [exportBtn, copyBtn, status];
+}
