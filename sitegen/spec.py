@@ -198,6 +198,9 @@ class SiteSpec(_Strict):
     base_url: str = ""
     default_variant: str | None = None
     color_by: str | None = None
+    # what the data's things are called on the site ("book", "reader's list"); plurals add s / es / ies
+    entity_noun: str = Field(default="entity", min_length=1, max_length=40)
+    collection_noun: str = Field(default="collection", min_length=1, max_length=40)
 
 
 class EvaluateSpec(_Strict):

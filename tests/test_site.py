@@ -345,3 +345,23 @@ def test_pages_are_written_without_bidirectional_controls():
     hostile = "evil\u202egnp.exe\u202c \u2066x\u2069"
     html = environment().from_string("<h1>{{ label }}</h1><p title=\"{{ label }}\">{{ label|safe }}</p>").render(label=hostile)
     assert html == '<h1>evilgnp.exe x</h1><p title="evilgnp.exe x">evilgnp.exe x</p>'
+
+
+def test_og_image_is_absolute_or_absent(built):
+    """og:image needs an absolute URL: pages of a dataset without base_url have none (issue 10)."""
+    for page in [built / "tiny" / "index.html", built / "tiny" / "about.html", built / "tiny" / "e" / "index.html"]:
+        assert 'property="og:image"' not in page.read_text(), page
+    for page in [built / "other" / "index.html", built / "other" / "about.html", built / "other" / "e" / "index.html"]:
+        assert re.search(r'property="og:image" content="https://example\.org/atlas/other/', page.read_text()), page
+
+
+def test_nouns_name_the_things():
+    """[site] entity_noun / collection_noun reach the viewer config, in singular and plural."""
+    from sitegen.site.viewer_config import nouns, plural
+
+    assert [plural(w) for w in ("book", "box", "story", "day", "reader's list", "match")] == [
+        "books", "boxes", "stories", "days", "reader's lists", "matches"]
+    r = tiny_result()
+    site = r.spec.site.model_copy(update={"entity_noun": "book", "collection_noun": "reader's list"})
+    assert nouns(site) == {"entity": "book", "entities": "books", "collection": "reader's list",
+                           "collections": "reader's lists"}

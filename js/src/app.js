@@ -6,6 +6,7 @@ import { syncHash } from './store.js';
 import { createRenderer } from './renderer.js';
 import { buildIndex } from './search.js';
 import { mountPanel } from './panel.js';
+import { h } from './dom.js';
 import { robustFields } from './scales.js';
 import { createLayouts, addViewHelpers } from './features/layouts.js';
 import { wirePointState } from './features/pointstate.js';
@@ -85,7 +86,11 @@ export async function startMap(ctx) {
   let index = null;
   ctx.searchIndex = () => (index ||= buildIndex(live.get().meta.labels, live.get().meta.ids, live.get().meta.counts));
   wireSearch(ctx);
-  ui.bar.append(...variants.controls, ...wireShare(ctx), ui.countEl);
+  // phones: one short bar (menu, search, count); the layout and sharing controls go in the drawer
+  const narrow = matchMedia('(max-width: 720px)').matches;
+  const extra = [...variants.controls, ...wireShare(ctx)];
+  if (narrow) ui.side.prepend(h('section.atlas-side-tools', {}, ...extra)); else ui.bar.append(...extra);
+  ui.bar.append(ui.countEl);
   ctx.panel = mountPanel(ui.side, { store, fields: ctx.fields, columns: live.get().meta.fields, onList: myList.onList });
   filters.apply();
   coloring.apply();

@@ -81,7 +81,9 @@ export function createLabels(layer, opts) {
     const chosen = [], boxes = [...taken];
     for (let k = 0; k < clusterEls.length; k++) {
       const span = (c.extent ? c.extent[k] : 0.2) * s;
-      if (span < CLUSTER_MIN_PX || span > Math.max(w, h)) continue;
+      // small screens: a name may cover a smaller cluster (else a phone shows none)
+      if (span < Math.min(CLUSTER_MIN_PX, 0.1 * Math.min(w, h)) || span > Math.max(w, h)) continue;
+      if (opts.clusterShown && !opts.clusterShown(k)) continue;
       if (!dims[k]?.[0]) {
         const el = clusterEls[k];
         el.hidden = false; // offsetWidth is 0 for hidden elements; the font never changes, so once

@@ -32,6 +32,12 @@ export function mountSkeleton(config) {
     setDrawer(open);
     if (open) side.querySelector('select, input, button, textarea')?.focus({ preventScroll: true });
   });
+  // a tap on the map beside the open drawer closes it (and does nothing else)
+  stage.addEventListener('pointerdown', (e) => {
+    if (!root.classList.contains('atlas-drawer-open')) return;
+    e.stopPropagation();
+    setDrawer(false);
+  }, true);
   // Escape closes the drawer and gives focus back to its button
   side.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && root.classList.contains('atlas-drawer-open')) { setDrawer(false); menuBtn.focus(); }

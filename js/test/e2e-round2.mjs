@@ -64,13 +64,24 @@ const fingerprint = (page) => page.evaluate(() => {
     hide: q('.atlas-side input[type=checkbox]')?.checked,
   });
 });
+/** The canvas screenshot once two in a row are the same (animations over; the machine may be slow). */
+async function settledShot(page) {
+  let prev = null;
+  for (let k = 0; k < 12; k++) {
+    const png = await page.locator('canvas').screenshot();
+    if (prev && png.equals(prev)) return png;
+    prev = png;
+    await page.waitForTimeout(400);
+  }
+  return prev;
+}
 /** Fingerprint and canvas mean colour of a fresh load of `url` in its own page. */
 async function fresh(url) {
   const page = await newPage();
   await page.goto(url);
   await ready(page);
-  await page.waitForTimeout(1500);
-  const png = await page.locator('canvas').screenshot();
+  await page.waitForTimeout(1000);
+  const png = await settledShot(page);
   if (process.env.E2E_SHOTS) fs.writeFileSync(`${process.env.E2E_SHOTS}/fresh-${Date.now()}.png`, png);
   const out = { fp: await fingerprint(page), ink: meanInk(decodePNG(png), 0, 9999) };
   await page.context().close();
@@ -82,7 +93,7 @@ async function sameAsFresh(page, what) {
   const want = await fresh(url);
   const got = await fingerprint(page);
   assert(got === want.fp, `${what} (${url.split('#')[1] || 'no hash'}):\n  got   ${got}\n  fresh ${want.fp}`);
-  const png = await page.locator('canvas').screenshot();
+  const png = await settledShot(page);
   if (process.env.E2E_SHOTS) fs.writeFileSync(`${process.env.E2E_SHOTS}/${what.replace(/\W+/g, '-')}.png`, png);
   const ink = meanInk(decodePNG(png), 0, 9999);
   const d = ink && want.ink ? Math.hypot(ink[0] - want.ink[0], ink[1] - want.ink[1], ink[2] - want.ink[2]) : 0;
@@ -318,6 +329,37 @@ try {
     await page.waitForFunction(() => /copied/i.test(document.querySelector('.atlas-status')?.textContent || ''));
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     assert(copied === page.url(), `copied ${copied}`);
+    await page.context().close();
+  });
+
+  // ---- Defect 4 (part): phones
+  await check('phone: a one-line bar, cluster names on the map, a tap beside the menu closes it', async () => {
+    const page = await newPage({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+    await page.goto(base);
+    await ready(page);
+    await page.waitForTimeout(500);
+    const bar = await page.locator('.atlas-bar').boundingBox();
+    assert(bar.height <= 56, `the top bar is ${bar.height} px tall`);
+    const names = await page.$$eval('.atlas-cluster', (els) => els.filter((e) => !e.hidden).length);
+    assert(names >= 1, 'no cluster names on a phone');
+    await page.getByRole('button', { name: 'Show filters and colours' }).tap();
+    await page.waitForFunction(() => document.querySelector('.atlas-app').classList.contains('atlas-drawer-open'));
+    assert(await page.getByRole('button', { name: 'Export' }).isVisible(), 'Export is not in the menu');
+    const b = await page.locator('canvas').boundingBox();
+    await page.touchscreen.tap(b.x + b.width - 10, b.y + b.height / 2);
+    await page.waitForFunction(() => !document.querySelector('.atlas-app').classList.contains('atlas-drawer-open'), null, { timeout: 3000 });
+    assert(!(await page.evaluate(() => location.hash.includes('sel='))), 'the tap that closed the menu also selected a point');
+    await page.context().close();
+  });
+
+  // ---- Defect 6 (viewer part): no names over filtered-out clusters
+  await check('cluster names leave when their cluster is filtered out', async () => {
+    const page = await newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${base}#f.kind=east&hide=1`);
+    await ready(page);
+    await page.waitForTimeout(600);
+    const texts = await page.$$eval('.atlas-cluster', (els) => els.filter((e) => !e.hidden).map((e) => e.textContent));
+    assert(texts.some((t) => /East side/.test(t)) && !texts.some((t) => /West/.test(t)), `cluster names shown: ${JSON.stringify(texts)}`);
     await page.context().close();
   });
 

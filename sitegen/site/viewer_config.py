@@ -7,6 +7,21 @@ from sitegen.datatypes import DatasetResult
 CONFIG_VERSION = 1
 
 
+def plural(noun: str) -> str:
+    """English plural of a simple noun: "book" -> "books", "box" -> "boxes", "story" -> "stories"."""
+    if noun.endswith(("s", "x", "z", "ch", "sh")):
+        return noun + "es"
+    if len(noun) > 1 and noun.endswith("y") and noun[-2] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+def nouns(site) -> dict[str, str]:
+    """The spec's names for its things, singular and plural (the viewer's `nouns`)."""
+    return {"entity": site.entity_noun, "entities": plural(site.entity_noun),
+            "collection": site.collection_noun, "collections": plural(site.collection_noun)}
+
+
 def viewer_config(r: DatasetResult, variant: str, variants: list[dict], root: str, overview: str) -> dict:
     """The keys both pages share. variants: [{"name", "label", "url", ...}] in menu order, default first;
     root: the path from the page to the dataset folder ("" or "../"); overview: the thumbnail's path."""
@@ -18,4 +33,5 @@ def viewer_config(r: DatasetResult, variant: str, variants: list[dict], root: st
         "points": packed.points, "meta": packed.meta, "neighbors": packed.neighbors,
         "root": root, "entityPage": "e/{slug}.html", "colorBy": site.color_by,
         "fields": [f.descriptor() for f in packed.fields], "count": len(r.entities), "overview": overview,
+        "nouns": nouns(site),
     }

@@ -31,7 +31,7 @@ from sitegen.site.pages.compare import compare_files
 from sitegen.site.pages.entity import entity_pages
 from sitegen.site.pages.sweep import sheet_context
 from sitegen.site.templating import json_island, plain_text, render, render_markdown, variant_label
-from sitegen.site.viewer_config import viewer_config
+from sitegen.site.viewer_config import nouns, viewer_config
 
 RESERVED_DATASETS = {"assets"}
 RESERVED_VARIANTS = {"e", "data"}
@@ -159,9 +159,10 @@ def render_dataset(r: DatasetResult, common: dict, epoch: int | None,
     files[f"{name}/{theme_rel}"] = theme_css
     base = _base(site.base_url)
     absolute = base if _absolute(base) else ""
-    description = plain_text(spec.description) or f"An interactive map of {n:,} entities."
-    image = lambda rel: (absolute + f"{name}/{rel}") if absolute else rel  # noqa: E731
-    dataset = {"title": title, "count": f"{n:,}", "compare": COMPARE_PAGE if len(variants) > 1 else ""}
+    description = plain_text(spec.description) or f"An interactive map of {n:,} {nouns(site)['entities']}."
+    # og:image must be an absolute URL: without [site] base_url there is none to give
+    image = lambda rel: (absolute + f"{name}/{rel}") if absolute else ""  # noqa: E731
+    dataset = {"title": title, "count": f"{n:,}", "compare": COMPARE_PAGE if len(variants) > 1 else "", "nouns": nouns(site)}
     ctx = {**common, "theme": site.theme, "dataset": dataset, "theme_css": f"{name}/{theme_rel}"}
     ent = r.entities
     top = sorted(range(n), key=lambda i: (-int(ent.counts[i]), i))[:TOP_FALLBACK]
@@ -174,7 +175,7 @@ def render_dataset(r: DatasetResult, common: dict, epoch: int | None,
                                         "url": depth + ("index.html" if w == default else f"{w}/index.html")}
                                        for w in variants], depth, depth + packed.thumbs[v])
         page = {"title": f"{title} ({labels[v]})" if v != default else title, "description": description,
-                "image": image(packed.thumbs[v]) if absolute else depth + packed.thumbs[v],
+                "image": image(packed.thumbs[v]),
                 "image_alt": f"Overview of the {labels[v]} map of {title}", "url": absolute + rel_dir if absolute else ""}
         files[f"{rel_dir}index.html"] = render(
             "viewer.html.j2", root="../" + depth, ds_root=depth, page=page,

@@ -31,6 +31,25 @@ export function wireLabels(ctx) {
     isVisible: (i) => { const pass = live.get().pass; return !pass || pass[i] === 1; },
     getClusters: () => meta.clusters?.[live.get().variant] || null,
     priority: () => live.get().listHits?.slice(0, 200) || [],
+    clusterShown: (k) => clusterPassing(k) >= 0.5,
   });
-  live.subscribe((s, changed) => { if (changed.has('listHits')) { ctx.labels.invalidate(); ctx.renderer.requestDraw(); } });
+  // the share of each cluster's members that pass the filters (names over filtered-out clusters go)
+  let shares = null, sharesFor = null;
+  const clusterPassing = (k) => {
+    const { pass, variant } = live.get();
+    const c = meta.clusters?.[variant];
+    if (!pass || !c?.membership) return 1;
+    if (sharesFor !== pass) {
+      const m = new Int16Array(c.membership.buffer.slice(c.membership.byteOffset, c.membership.byteOffset + 2 * n));
+      const on = new Float64Array(c.size.length), all = new Float64Array(c.size.length);
+      for (let i = 0; i < n; i++) if (m[i] >= 0) { all[m[i]]++; on[m[i]] += pass[i]; }
+      shares = Array.from(all, (a, j) => (a ? on[j] / a : 0));
+      sharesFor = pass;
+    }
+    return shares[k];
+  };
+  live.subscribe((s, changed) => {
+    if (changed.has('variant')) sharesFor = null;
+    if (changed.has('listHits') || changed.has('pass')) { ctx.labels.invalidate(); ctx.renderer.requestDraw(); }
+  });
 }

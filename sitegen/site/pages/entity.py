@@ -8,11 +8,13 @@ from sitegen.datatypes import DatasetResult
 from sitegen.formats.datafiles import membership
 from sitegen.site.figures import field_text, format_number, map_views
 from sitegen.site.templating import environment, render
+from sitegen.site.viewer_config import nouns
 
 
 def entity_pages(r: DatasetResult, ctx: dict, title: str, image: str | None) -> dict[str, bytes]:
     """`<dataset>/e/<slug>.html` for every entity and the A-Z index `e/index.html` (one compiled template)."""
     name, packed = r.spec.name, r.packed
+    words = nouns(r.spec.site)
     ent = r.entities
     labels = [str(x) for x in ent.labels]
     slugs = packed.slugs
@@ -29,12 +31,12 @@ def entity_pages(r: DatasetResult, ctx: dict, title: str, image: str | None) -> 
             "related": [{"href": f"{slugs[j]}.html", "label": labels[j], "weight": format_number(wt)}
                         for j, wt in zip(idx[ip[i]:ip[i + 1]].tolist(), w[ip[i]:ip[i + 1]].tolist())],
         }
-        page = {"title": f"{labels[i]} · {title}", "description": f"{labels[i]}: in {e['count']} collections of {title}.",
-                "image": image or f"../{packed.thumbs[r.spec.default_variant]}", "image_alt": f"Overview of {title}", "url": ""}
+        page = {"title": f"{labels[i]} · {title}", "description": f"{labels[i]}: in {e['count']} {words['collections']} of {title}.",
+                "image": image or "", "image_alt": f"Overview of {title}", "url": ""}
         files[f"{name}/e/{slugs[i]}.html"] = tpl.render(root="../../", page=page, e=e, **ctx).encode("utf-8")
     order = sorted(range(len(ent)), key=lambda i: (labels[i].casefold(), slugs[i]))
-    page = {"title": f"All entities · {title}", "description": f"Every entity of {title}.",
-            "image": image or f"../{packed.thumbs[r.spec.default_variant]}", "image_alt": f"Overview of {title}", "url": ""}
+    page = {"title": f"All {words['entities']} · {title}", "description": f"Every {words['entity']} of {title}.",
+            "image": image or "", "image_alt": f"Overview of {title}", "url": ""}
     files[f"{name}/e/index.html"] = render(
         "entities.html.j2", root="../../", page=page,
         entities=[{"href": f"{slugs[i]}.html", "label": labels[i], "note": f"{int(ent.counts[i]):,}"} for i in order],
