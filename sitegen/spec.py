@@ -198,6 +198,11 @@ class SiteSpec(_Strict):
     base_url: str = ""
     default_variant: str | None = None
     color_by: str | None = None
+    # Static pages (e/<slug>.html) for the N most popular entities; every entity still has its panel
+    # and a `#sel=<id>` URL in the viewer. 2,000 pages are 6,000 files with their .br/.gz siblings:
+    # a 1M-entity atlas stays under the 20,000 files static hosts accept, with room for its ~3,000
+    # data files and a few more datasets, and the entities people search for and share are covered.
+    entity_pages: int = Field(default=2000, ge=0, le=1_000_000)
 
 
 class EvaluateSpec(_Strict):

@@ -22,8 +22,6 @@ from anyascii import anyascii
 from sitegen.datatypes import DatasetResult, Entities
 from sitegen.formats import points
 
-META_VERSION = 1
-NEIGHBORS_VERSION = 1
 NEIGHBORS_K = 15  # per entity, in the neighbors file and on entity pages
 MAX_CATEGORIES = 0xFFFE  # uint16 codes with 0xFFFF = missing; a field with more is shipped as text
 SLUG_MAX = 60
@@ -170,21 +168,6 @@ def cluster_objects(clusters: dict[str, dict], variants: list[str]) -> dict[str,
     return {v: {k: clusters[v][k] for k in CLUSTER_KEYS} for v in variants if v in clusters}
 
 
-def meta_msgpack(entities: Entities, slugs: list[str], fields: list[FieldColumn],
-                 clusters: dict[str, dict] | None = None) -> bytes:
-    """clusters: variant -> `cluster_objects` entry; the key is left out when there are none."""
-    return packb({
-        "version": META_VERSION,
-        "n": len(entities),
-        "ids": [str(x) for x in entities.ids],
-        "labels": [str(x) for x in entities.labels],
-        "slugs": list(slugs),
-        "counts": [int(x) for x in entities.counts],
-        "fields": {f.name: f.msgpack_obj() for f in fields},
-        **({"clusters": clusters} if clusters else {}),
-    })
-
-
 # --- neighbours ---------------------------------------------------------------------------------
 
 
@@ -209,16 +192,6 @@ def top_neighbors(cooc, k: int = NEIGHBORS_K) -> tuple[np.ndarray, np.ndarray, n
     indptr = np.zeros(n + 1, dtype=np.int64)
     indptr[1:] = np.cumsum(np.bincount(rows, minlength=n))
     return indptr, cols, w
-
-
-def neighbors_msgpack(indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, k: int = NEIGHBORS_K) -> bytes:
-    return packb({
-        "version": NEIGHBORS_VERSION,
-        "k": k,
-        "indptr": indptr.astype("<u4").tobytes(),
-        "indices": indices.astype("<u4").tobytes(),
-        "weights": weights.astype("<f4").tobytes(),
-    })
 
 
 # --- points -------------------------------------------------------------------------------------
@@ -256,3 +229,70 @@ def point_table(result: DatasetResult, fields: list[FieldColumn], variants: list
 def membership(c: dict) -> np.ndarray:
     """(n,) int16 cluster index of every entity (-1 = noise) from a `find_clusters` dict."""
     return np.frombuffer(c["membership"], dtype="<i2")
+
+
+# --- version 2: a core file loaded with the points, and shards fetched on demand ----------------
+
+DATA_VERSION = 2
+SHARD_ROWS = 2048  # entities per shard: ~100 KB brotli at 1M entities, ~490 shards (x3 files with .br/.gz)
+POINT_CHUNK_FIRST = 65_536  # rows in the first point chunk: drawn at once
+POINT_CHUNK_ROWS = 262_144  # rows in every later chunk
+
+
+def fnv1a32(text: str) -> int:
+    """32-bit FNV-1a of the UTF-8 bytes (js/src/data.js computes the same to find an id's bucket)."""
+    h = 0x811C9DC5
+    for b in text.encode("utf-8"):
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def core_msgpack(entities: Entities, fields: list[FieldColumn], clusters: dict[str, dict] | None,
+                 shard_rows: int) -> bytes:
+    """What the viewer needs for every point before any interaction: popularity counts, the filter and
+    colour-by columns (category, tags, number; text fields live in the shards) and the cluster labels."""
+    return packb({
+        "version": DATA_VERSION,
+        "n": len(entities),
+        "counts": np.asarray(entities.counts, dtype="<u4").tobytes(),
+        "fields": {f.name: f.msgpack_obj() for f in fields if f.type != "text"},
+        "shard_rows": shard_rows,
+        **({"clusters": clusters} if clusters else {}),
+    })
+
+
+def paged_entities(counts, limit: int) -> np.ndarray:
+    """Indices of the entities that get a static page: the `limit` most popular (count descending, then
+    index), in that order."""
+    counts = np.asarray(counts, dtype=np.int64)
+    return np.lexsort((np.arange(len(counts)), -counts))[:limit]
+
+
+def shard_msgpack(entities: Entities, slugs: list[str], fields: list[FieldColumn], nb: tuple, start: int,
+                  stop: int) -> bytes:
+    """Entities [start, stop): ids, labels, slugs ("" for an entity without a page), text fields and
+    their top co-occurring neighbours (indptr local to the shard, indices global)."""
+    ip, idx, w = nb
+    lo, hi = int(ip[start]), int(ip[stop])
+    return packb({
+        "version": DATA_VERSION,
+        "start": start,
+        "ids": [str(x) for x in entities.ids[start:stop]],
+        "labels": [str(x) for x in entities.labels[start:stop]],
+        "slugs": list(slugs[start:stop]),
+        "text": {f.name: list(f.values[start:stop]) for f in fields if f.type == "text"},
+        "nb_indptr": (np.asarray(ip[start : stop + 1]) - lo).astype("<u4").tobytes(),
+        "nb_indices": np.asarray(idx[lo:hi]).astype("<u4").tobytes(),
+        "nb_weights": np.asarray(w[lo:hi]).astype("<f4").tobytes(),
+    })
+
+
+def id_buckets(ids, n_buckets: int) -> list[bytes]:
+    """Bucket b lists the ids with fnv1a32(id) % n_buckets == b and their entity indices, so that a
+    `#sel=<id>` URL finds its entity by fetching one small file."""
+    per: list[list[int]] = [[] for _ in range(n_buckets)]
+    strs = [str(x) for x in ids]
+    for i, s in enumerate(strs):
+        per[fnv1a32(s) % n_buckets].append(i)
+    return [packb({"version": DATA_VERSION, "ids": [strs[i] for i in b], "index": np.asarray(b, dtype="<u4").tobytes()})
+            for b in per]
