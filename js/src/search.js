@@ -87,7 +87,7 @@ function literalScore(s, q, qTokens) {
  */
 export function search(index, query, { limit = 20, pass = null } = {}) {
   const q = normalize(query);
-  if (!q) return [];
+  if (!q || !index) return []; // no index yet: the labels of a big atlas are still loading
   const qTokens = q.split(' ');
   const { n, norm, normId } = index;
   // Scores live in one reused typed array (0 = no match): a one-letter query matches most of 100k

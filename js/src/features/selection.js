@@ -27,8 +27,8 @@ export function wireSelection(ctx, pointState) {
       title: meta.labels.get(selIdx),
       count: meta.counts[selIdx],
       fields: fieldValues(meta, ctx.fields, selIdx),
-      href: meta.slugs.length ? ctx.entityHref(meta.slugs.get(selIdx)) : null,
-      neighbors: neighbors ? pointState.selNeighbors() : null,
+      href: meta.slugs.get(selIdx) ? ctx.entityHref(meta.slugs.get(selIdx)) : null, // '': no page, the panel is it
+      neighbors: neighbors?.row(selIdx) ? pointState.selNeighbors() : null, // null: its shard is on its way
       nouns: ctx.nouns,
       onPick: (i) => select(i, true),
       onClose: () => select(-1),
