@@ -101,7 +101,9 @@ export async function startMap(ctx) {
   // the search index is built on first use, so a visit that never searches never pays for it; it
   // needs every label, so on a big atlas the first use fetches the remaining shards (null until then)
   let index = null;
+  const prefix = loader.prefixIndex(() => ctx.searchBox?.refresh()); // big atlases: a prebuilt prefix index
   ctx.searchIndex = () => {
+    if (prefix) return prefix;
     const m = live.get().meta;
     if (!m.complete()) { m.loadAll().then(() => ctx.onEntities()); return null; }
     return (index ||= buildIndex(m.labels, m.ids, m.counts));
@@ -114,7 +116,8 @@ export async function startMap(ctx) {
       selection.apply();
       live.set({ neighbors: live.get().meta.neighbors() });
       ctx.labels?.invalidate();
-      if (index === null && live.get().meta.complete()) {
+      if (prefix && ctx.searchBox?.input.value) ctx.searchBox.refresh(); // result labels came in
+      else if (index === null && live.get().meta.complete()) {
         ctx.searchBox?.refresh();
         if (store.get().list) myList.apply();
       }

@@ -5,7 +5,8 @@
 // (entities.js). Everything else asks this module for decoded data and never sees URLs or bytes.
 import { decodePoints, FormatError } from './format.js';
 import { decodeMsgpack } from './msgpack.js';
-import { decodeCore, createEntities } from './entities.js';
+import { decodeCore, createEntities, fnv1a32 } from './entities.js';
+import { createPrefixIndex } from './search.js';
 
 // Sites with at most this many shards load them all up front (search and "my list" need every
 // label; 8 shards are ~16k entities), bigger ones on demand.
@@ -36,7 +37,7 @@ function addChunk(table, chunk, rel) {
 
 /**
  * createLoader(config, url, onLoad?) -> {points(), streamPoints(onChunk), allPoints(), startRest(), meta(),
- * neighbors()}; `url(rel)` resolves a dataset-relative path; onLoad() runs whenever a shard or id bucket
+ * neighbors(), prefixIndex(onBucket)}; `url(rel)` resolves a dataset-relative path; onLoad() runs whenever a shard or id bucket
  * arrives. points() resolves to the growing table once its first chunk is in: {n (all rows), loaded,
  * columns} as decodePoints' columns with data for all n rows. streamPoints(onChunk) adds the other
  * chunks in order, calling onChunk(table) after each; allPoints() resolves to the complete table.
@@ -50,7 +51,7 @@ export function createLoader(config, url, onLoad) {
   const files = Array.isArray(config.points) ? config.points : [config.points];
   // every chunk is requested now: the first is preloaded by the page, the others queue behind it
   const bufs = files.map((rel) => fetchBuf(rel));
-  let first = null, all = null, coreP = null, meta = null;
+  let first = null, all = null, coreP = null, meta = null, prefix = null;
   const points = () => (first ||= bufs[0].then((b) => startTable(decodePoints(b))));
   const streamPoints = (onChunk) => (all ||= points().then(async (table) => {
     for (let k = 1; k < files.length; k++) {
@@ -77,5 +78,7 @@ export function createLoader(config, url, onLoad) {
     startRest,
     meta: entities,
     neighbors: () => entities().then((m) => m.neighbors()),
+    /** The prefix search index of a big atlas (config.search), or null: search the labels in memory. */
+    prefixIndex: (onBucket) => (config.search ? (prefix ||= createPrefixIndex(config.search, fetchBuf, onBucket, decodeMsgpack, fnv1a32)) : null),
   };
 }

@@ -66,14 +66,19 @@ try {
     assert(resp.ok(), `${href}: HTTP ${resp.status()}`);
   });
 
-  await check('search finds an entity from a shard that was not loaded yet', async () => {
+  await check('search finds an entity from a shard that was not loaded yet, through the prefix index', async () => {
     await page.goto(`${root}/index.html`);
     await ready();
+    const before = fetched.length;
     const input = page.getByRole('combobox', { name: 'Search' });
     await input.fill('Item 377');
     await page.waitForFunction(() => [...document.querySelectorAll('.atlas-results li')].some((li) => li.textContent.startsWith('Item 377')), null, { timeout: 10000 });
     await input.press('Enter');
     await heading('Item 377');
+    const got = fetched.slice(before);
+    assert(got.some((f) => /^search-\d+\./.test(f)), `no search bucket fetched: ${got.join(', ')}`);
+    const shards = new Set(got.filter((f) => /^shard-\d+\./.test(f)));
+    assert(shards.size < 13, `search loaded every shard: ${[...shards].join(', ')}`);
   });
 
   await check('no page errors', async () => { assert(errors.length === 0, errors.join(' | ')); });

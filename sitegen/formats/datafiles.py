@@ -296,3 +296,64 @@ def id_buckets(ids, n_buckets: int) -> list[bytes]:
         per[fnv1a32(s) % n_buckets].append(i)
     return [packb({"version": DATA_VERSION, "ids": [strs[i] for i in b], "index": np.asarray(b, dtype="<u4").tobytes()})
             for b in per]
+
+
+# --- the search index: label tokens by prefix, for atlases too big to search in the browser -----
+
+SEARCH_TOP = 200  # per 1- and 2-character prefix: its most popular matching entities
+EAGER_SHARDS = 8  # js/src/loader.js: atlases with more shards search with the prefix index
+
+
+def normalize(text: str) -> str:
+    """The viewer's search normalisation (js/src/search.js normalize): NFD without combining marks,
+    lowercase, ß -> ss, every run of characters that are not letters or digits -> one space, trimmed."""
+    s = "".join(c for c in unicodedata.normalize("NFD", str(text)) if not 0x300 <= ord(c) <= 0x36F)
+    s = s.lower().replace("ß", "ss")
+    out, space = [], False
+    for c in s:
+        if unicodedata.category(c)[0] in "LN":
+            if space and out:
+                out.append(" ")
+            out.append(c)
+            space = False
+        else:
+            space = True
+    return "".join(out)
+
+
+def prefix_key(token: str) -> str:
+    """A token's bucket key: its first two characters (the whole token when shorter)."""
+    return token[:2]
+
+
+def search_buckets(labels, n_buckets: int) -> list[bytes]:
+    """The prefix index in `n_buckets` files; key k (1-2 characters) lives in bucket fnv1a32(k) % n_buckets.
+
+    Each bucket maps its keys to {"tokens": [sorted distinct tokens with that 2-character prefix],
+    "postings": bytes (uint32 LE, per token its entity indices ascending = most popular first, delta
+    coded within the token), "counts": bytes (uint32 LE, postings per token), "top": bytes (uint32 LE,
+    up to SEARCH_TOP most popular entities with a token starting with the key)}. A 1-character key
+    holds only "top" (its tokens are under their 2-character keys, or are that character alone).
+    """
+    tokens: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        for t in dict.fromkeys(normalize(label).split()):
+            tokens.setdefault(t, []).append(i)
+    keys: dict[str, dict] = {}
+    for t in sorted(tokens):
+        for key in {t[:1], prefix_key(t)}:
+            k = keys.setdefault(key, {"tokens": [], "top": []})
+            if key == prefix_key(t):
+                k["tokens"].append(t)
+            k["top"].append(tokens[t][:SEARCH_TOP])
+    per: list[dict] = [{} for _ in range(n_buckets)]
+    for key, k in keys.items():
+        top = np.unique(np.concatenate(k["top"]))[:SEARCH_TOP] if k["top"] else np.zeros(0)
+        obj = {"top": top.astype("<u4").tobytes()}
+        if k["tokens"]:
+            lists = [np.asarray(tokens[t], dtype=np.int64) for t in k["tokens"]]
+            obj["tokens"] = k["tokens"]
+            obj["counts"] = np.array([len(x) for x in lists], dtype="<u4").tobytes()
+            obj["postings"] = np.concatenate([np.diff(x, prepend=0) for x in lists]).astype("<u4").tobytes()
+        per[fnv1a32(key) % n_buckets][key] = obj
+    return [packb({"version": DATA_VERSION, "keys": b}) for b in per]

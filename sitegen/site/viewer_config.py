@@ -16,6 +16,7 @@ def viewer_config(r: DatasetResult, variant: str, variants: list[dict], root: st
         "version": CONFIG_VERSION, "dataset": spec.name, "title": site.title or spec.title, "accent": site.accent,
         "theme": site.theme, "variant": variant, "variants": variants,
         "points": packed.points, "meta": packed.meta, "shards": packed.shards, "ids": packed.ids,
+        **({"search": packed.search} if packed.search else {}),
         "shardRows": packed.shard_rows,
         "root": root, "entityPage": "e/{slug}.html", "colorBy": site.color_by,
         "fields": [f.descriptor() for f in packed.fields], "count": len(r.entities), "overview": overview,

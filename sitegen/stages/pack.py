@@ -18,6 +18,7 @@ import numpy as np
 from sitegen.datatypes import DatasetResult
 from sitegen.formats import points
 from sitegen.formats.datafiles import (
+    EAGER_SHARDS,
     POINT_CHUNK_FIRST,
     POINT_CHUNK_ROWS,
     SHARD_ROWS,
@@ -29,6 +30,7 @@ from sitegen.formats.datafiles import (
     id_buckets,
     paged_entities,
     point_table,
+    search_buckets,
     shard_msgpack,
     top_neighbors,
 )
@@ -45,6 +47,7 @@ class Packed:
     meta: str  # the core file: counts, filter / colour-by columns, clusters
     shards: list[str]  # entities [k * shard_rows, (k + 1) * shard_rows): labels, ids, slugs, text, neighbours
     ids: list[str]  # id buckets: id -> entity index (fnv1a32(id) % len(ids))
+    search: list[str]  # prefix index buckets, only past EAGER_SHARDS shards (smaller atlases search in memory)
     shard_rows: int
     thumbs: dict[str, str]  # variant -> data/thumb-<variant>.<hash>.png
     slugs: list[str]
@@ -107,10 +110,12 @@ def pack_dataset(result: DatasetResult, params: PackParams) -> Packed:
     shards = [add(f"shard-{k}", ".msgpack", shard_msgpack(ent, page_slugs, fields, nb, a, min(n, a + SHARD_ROWS)))
               for k, a in enumerate(starts)]
     ids = [add(f"ids-{k}", ".msgpack", b) for k, b in enumerate(id_buckets(ent.ids, len(shards)))]
+    search = [add(f"search-{k}", ".msgpack", b) for k, b in enumerate(search_buckets(ent.labels, len(shards)))] \
+        if len(shards) > EAGER_SHARDS else []
     colors = layout_colors(n, fields, params.color_by, params.accent)
     thumbs = {v: add(f"thumb-{v}", ".png", render_png(result.layouts[v], colors, ent.counts, theme=params.theme))
               for v in variants}
-    return Packed(files, chunks, meta, shards, ids, SHARD_ROWS, thumbs, slugs, paged.tolist(), fields, *nb)
+    return Packed(files, chunks, meta, shards, ids, search, SHARD_ROWS, thumbs, slugs, paged.tolist(), fields, *nb)
 
 
 def with_packed(result: DatasetResult) -> DatasetResult:
@@ -143,7 +148,7 @@ def save_packed(p: Packed, d: Path) -> None:
         target = d / "files" / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    index = {"files": sorted(p.files), "points": p.points, "meta": p.meta, "shards": p.shards, "ids": p.ids,
+    index = {"files": sorted(p.files), "points": p.points, "meta": p.meta, "shards": p.shards, "ids": p.ids, "search": p.search,
              "shard_rows": p.shard_rows, "thumbs": p.thumbs, "slugs": p.slugs, "paged": p.paged, "fields": [_field_obj(f) for f in p.fields]}
     (d / "index.msgpack").write_bytes(msgpack.packb(index, use_bin_type=True))
     np.savez(d / "neighbors.npz", indptr=p.neighbor_indptr, indices=p.neighbor_indices, weights=p.neighbor_weights)
@@ -153,7 +158,7 @@ def read_packed(d: Path) -> Packed:
     index = msgpack.unpackb((d / "index.msgpack").read_bytes(), raw=False)
     files = {rel: (d / "files" / rel).read_bytes() for rel in index["files"]}
     nb = np.load(d / "neighbors.npz")
-    return Packed(files, index["points"], index["meta"], index["shards"], index["ids"], index["shard_rows"],
+    return Packed(files, index["points"], index["meta"], index["shards"], index["ids"], index["search"], index["shard_rows"],
                   index["thumbs"], index["slugs"], index["paged"], [_field_from(o) for o in index["fields"]],
                   nb["indptr"], nb["indices"], nb["weights"])
 
