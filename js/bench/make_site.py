@@ -25,7 +25,8 @@ import scipy.sparse as sp
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from sitegen.datatypes import DatasetResult, Entities  # noqa: E402
-from sitegen.site.write import write_site  # noqa: E402
+from sitegen.site.assets import load_assets  # noqa: E402
+from sitegen.site.write import render_site, write_site  # noqa: E402
 from sitegen.spec import parse_spec  # noqa: E402
 from sitegen.stages.pack import with_packed  # noqa: E402
 
@@ -83,7 +84,7 @@ def neighbors(n: int, k: int, rng) -> sp.csr_matrix:
     return (m + m.T).tocsr()
 
 
-def write(out: Path, slug: str, d: dict, title: str, seed: int = 0, variants: int = 2) -> None:
+def write(out: Path, slug: str, d: dict, title: str, seed: int = 0, variants: int = 2, compress: bool = True) -> None:
     names = list(d["xy"])[:variants]
     raw = {
         "name": slug, "title": title, "seed": seed,
@@ -102,7 +103,14 @@ def write(out: Path, slug: str, d: dict, title: str, seed: int = 0, variants: in
     ent = Entities(np.array(d["ids"], dtype=object), np.array(d["labels"], dtype=object), np.asarray(d["counts"]), fields, types)
     cooc = neighbors(n, 8, np.random.default_rng(seed + 1))
     result = DatasetResult(spec, ent, cooc, {v: d["xy"][v] for v in names})
-    write_site([with_packed(result)], out, viewer_dir=ROOT / "js" / "dist")
+    if compress:
+        write_site([with_packed(result)], out, viewer_dir=ROOT / "js" / "dist")
+        return
+    # the pages and data files only: the harness serves plain files, and brotli at quality 11 over a
+    # 1M-entity site takes many CPU-minutes (bench_site_scale.py measures the compressed sizes)
+    for rel, data in render_site([with_packed(result)], load_assets(ROOT / "js" / "dist")).items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
 
 
 def main() -> None:
@@ -113,9 +121,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--tiny", action="store_true")
     ap.add_argument("--variants", type=int, default=2, help="layouts to include (1: the default only)")
+    ap.add_argument("--no-compress", action="store_true", help="skip the .br/.gz siblings")
     a = ap.parse_args()
     d = tiny() if a.tiny else synthetic(a.n, a.seed)
-    write(a.out, a.slug, d, "Tiny test atlas" if a.tiny else f"Synthetic {a.n}", a.seed, a.variants)
+    write(a.out, a.slug, d, "Tiny test atlas" if a.tiny else f"Synthetic {a.n}", a.seed, a.variants, not a.no_compress)
     print(a.out / a.slug / "index.html")
 
 

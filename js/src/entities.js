@@ -3,6 +3,7 @@
 // slugs, text fields and neighbours live in shards of `shardRows` entities, fetched when an entity is
 // hovered, selected or searched; `#sel=<id>` finds its entity through one small id bucket.
 import { decodeMsgpack, typed, strs } from './msgpack.js';
+import { numberColumn } from './format.js';
 
 /** 32-bit FNV-1a of the UTF-8 bytes of `s` (sitegen/formats/datafiles.py fnv1a32). */
 export function fnv1a32(s) {
@@ -32,13 +33,32 @@ function decodeShard(raw) {
 }
 
 /**
+ * Filter and colour-by columns of the category and number fields the points file carries (the core
+ * file leaves them out): category codes as Uint16Array (0xFFFF missing), numbers dequantised (NaN
+ * missing). `table` must be complete; `descriptors`: the config island's fields.
+ */
+export function pointFields(table, descriptors) {
+  const out = {};
+  for (const fd of descriptors || []) {
+    const col = table.columns[fd.name];
+    if (fd.type === 'category' && col?.kind === 'category') {
+      const top = col.data instanceof Uint8Array ? 0xff : 0xffff;
+      out[fd.name] = { type: 'category', categories: (fd.categories || []).map(String), codes: Uint16Array.from(col.data, (c) => (c === top ? 0xffff : c)) };
+    } else if (fd.type === 'number' && col?.kind === 'number') {
+      out[fd.name] = { type: 'number', values: numberColumn(table, fd.name) };
+    }
+  }
+  return out;
+}
+
+/**
  * The viewer's `meta` over shards: {n, counts, fields, clusters, ids, labels, slugs} as before, where
  * ids/labels/slugs and text field values are lists whose get(i) returns '' (and starts the fetch) until
  * the entity's shard is in; plus ensure(indices), loadAll(), complete(), neighbors() ({row(i)}) and
  * ids.lookup(id) (-1 until its bucket is in). onLoad() runs after every shard or bucket arrives.
- * fetchBuf(rel) -> Promise<ArrayBuffer>; config: {shards, ids, fields}.
+ * fetchBuf(rel) -> Promise<ArrayBuffer>; config: {shards, ids, fields}; table: the complete point table.
  */
-export function createEntities(core, config, fetchBuf, onLoad) {
+export function createEntities(core, config, fetchBuf, onLoad, table) {
   const n = core.n, rows = core.shardRows;
   const shardFiles = config.shards || [], bucketFiles = config.ids || [];
   const shards = new Array(shardFiles.length).fill(null);
@@ -86,7 +106,7 @@ export function createEntities(core, config, fetchBuf, onLoad) {
     }
     return -1;
   };
-  const fields = { ...core.fields };
+  const fields = { ...pointFields(table, config.fields), ...core.fields };
   for (const fd of config.fields || []) {
     if (fd.type === 'text') fields[fd.name] = { type: 'text', values: list((s) => s.text[fd.name] || { get: () => '' }) };
   }

@@ -41,7 +41,7 @@ function addChunk(table, chunk, rel) {
  * arrives. points() resolves to the growing table once its first chunk is in: {n (all rows), loaded,
  * columns} as decodePoints' columns with data for all n rows. streamPoints(onChunk) adds the other
  * chunks in order, calling onChunk(table) after each; allPoints() resolves to the complete table.
- * meta() resolves to entities.js's sharded meta; neighbors() to its {row(i)}.
+ * meta() resolves to entities.js's sharded meta once every chunk is in; neighbors() to its {row(i)}.
  */
 export function createLoader(config, url, onLoad) {
   const fetchBuf = (rel) => fetch(url(rel)).then((r) => {
@@ -64,8 +64,9 @@ export function createLoader(config, url, onLoad) {
   const startRest = () => { coreP ||= fetchBuf(config.meta); };
   const entities = () => {
     startRest();
-    return (meta ||= coreP.then(async (b) => {
-      const m = createEntities(decodeCore(decodeMsgpack(b)), config, fetchBuf, onLoad);
+    // the filter and colour-by columns of category and number fields come from the points, all of them
+    return (meta ||= Promise.all([coreP, streamPoints()]).then(async ([b, table]) => {
+      const m = createEntities(decodeCore(decodeMsgpack(b)), config, fetchBuf, onLoad, table);
       // the first shard holds the most popular entities: the map's labels need it at once
       await ((config.shards || []).length <= EAGER_SHARDS ? m.loadAll() : m.ensure([0]));
       return m;

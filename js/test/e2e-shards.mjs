@@ -49,7 +49,11 @@ try {
     await heading('Item 399');
     const links = await page.locator('.atlas-detail a[href*="e/"]').count();
     assert(links === 0, `${links} entity page links for an entity without a page`);
-    await page.waitForFunction(() => document.querySelectorAll('.atlas-detail .atlas-neighbors li').length > 0, null, { timeout: 10000 });
+    // neighbours in other shards show '…' until their shard is in, then their names
+    await page.waitForFunction(() => {
+      const names = [...document.querySelectorAll('.atlas-detail .atlas-neighbors li button')].map((b) => b.textContent);
+      return names.length > 0 && names.every((t) => t && t !== '…');
+    }, null, { timeout: 10000 });
     const names = await page.evaluate(() => [...document.querySelectorAll('.atlas-detail .atlas-neighbors li button')].map((b) => b.textContent));
     assert(names.length && names.every((t) => /^Item \d+$|Zola|img/.test(t)), `neighbour names ${JSON.stringify(names)}`);
     const got = fetched.slice(before);

@@ -213,6 +213,8 @@ def point_table(result: DatasetResult, fields: list[FieldColumn], variants: list
     cols["size"] = points.number_column(np.log1p(np.asarray(result.entities.counts, dtype=np.float64)),
                                         kind="size", dtype="uint8")
     for f in fields:
+        if f.type in ("category", "number") and not in_point_file(f):
+            continue
         if f.name in RESERVED_COLUMNS or f.name.startswith("xy:") or len(f.name.encode()) > points.NAME_MAX:
             continue
         if f.type == "category":
@@ -247,15 +249,23 @@ def fnv1a32(text: str) -> int:
     return h
 
 
+def in_point_file(f: FieldColumn) -> bool:
+    """Whether the points file carries field `f` in full (category and number fields, unless the name is
+    reserved or too long); the viewer then takes its filter and colour-by column from there."""
+    return f.type in ("category", "number") and f.name not in RESERVED_COLUMNS and not f.name.startswith("xy:") \
+        and len(f.name.encode()) <= points.NAME_MAX
+
+
 def core_msgpack(entities: Entities, fields: list[FieldColumn], clusters: dict[str, dict] | None,
                  shard_rows: int) -> bytes:
-    """What the viewer needs for every point before any interaction: popularity counts, the filter and
-    colour-by columns (category, tags, number; text fields live in the shards) and the cluster labels."""
+    """What the viewer needs for every point before any interaction, besides the points file: popularity
+    counts, the filter and colour-by columns the points file does not carry in full (tags lists; text
+    fields live in the shards) and the cluster labels."""
     return packb({
         "version": DATA_VERSION,
         "n": len(entities),
         "counts": np.asarray(entities.counts, dtype="<u4").tobytes(),
-        "fields": {f.name: f.msgpack_obj() for f in fields if f.type != "text"},
+        "fields": {f.name: f.msgpack_obj() for f in fields if f.type != "text" and not in_point_file(f)},
         "shard_rows": shard_rows,
         **({"clusters": clusters} if clusters else {}),
     })

@@ -17,7 +17,7 @@ export function wirePointState(ctx) {
     for (let j = 0; j < row.indices.length; j++) {
       const i = row.indices[j];
       const dx = xy[2 * i] - xy[2 * selIdx], dy = xy[2 * i + 1] - xy[2 * selIdx + 1];
-      out.push({ i, weight: row.weights[j], far: Math.hypot(dx, dy) > 0.3, label: meta ? meta.labels.get(i) : String(i) });
+      out.push({ i, weight: row.weights[j], far: Math.hypot(dx, dy) > 0.3, label: (meta && meta.labels.get(i)) || '…' }); // '…': its shard is on its way
     }
     return out;
   }
