@@ -54,8 +54,8 @@ export function pointFields(table, descriptors) {
 /**
  * The viewer's `meta` over shards: {n, counts, fields, clusters, ids, labels, slugs} as before, where
  * ids/labels/slugs and text field values are lists whose get(i) returns '' (and starts the fetch) until
- * the entity's shard is in; plus ensure(indices), loadAll(), complete(), neighbors() ({row(i)}) and
- * ids.lookup(id) (-1 until its bucket is in). onLoad() runs after every shard or bucket arrives.
+ * the entity's shard is in; plus ensure(indices), loadAll(), complete(), neighbors() ({row(i)}),
+ * ids.lookup(id) (-1 until its bucket is in) and findId(id) (a promise of the index). onLoad() runs after every shard or bucket arrives.
  * fetchBuf(rel) -> Promise<ArrayBuffer>; config: {shards, ids, fields}; table: the complete point table.
  */
 export function createEntities(core, config, fetchBuf, onLoad, table) {
@@ -106,6 +106,13 @@ export function createEntities(core, config, fetchBuf, onLoad, table) {
     }
     return -1;
   };
+  /** Resolves to the index of entity `id` (-1: none), fetching its bucket if needed. */
+  const findId = async (id) => {
+    const i = ids.lookup(id);
+    if (i >= 0 || !buckets.length) return i;
+    await bucketPending.get(fnv1a32(id) % buckets.length);
+    return ids.lookup(id);
+  };
   const fields = { ...pointFields(table, config.fields), ...core.fields };
   for (const fd of config.fields || []) {
     if (fd.type === 'text') fields[fd.name] = { type: 'text', values: list((s) => s.text[fd.name] || { get: () => '' }) };
@@ -120,7 +127,7 @@ export function createEntities(core, config, fetchBuf, onLoad, table) {
     },
   });
   return {
-    n, counts: core.counts, fields, clusters: core.clusters, ids, labels: list((s) => s.labels), slugs: list((s) => s.slugs),
+    n, counts: core.counts, fields, clusters: core.clusters, ids, findId, labels: list((s) => s.labels), slugs: list((s) => s.slugs),
     /** Fetch the shards holding `indices`; resolves when they are all in. */
     ensure: (indices) => Promise.all([...new Set(Array.from(indices, (i) => Math.floor(i / rows)))].filter((k) => k >= 0 && k < shards.length).map(load)),
     loadAll: () => Promise.all(shards.map((_, k) => load(k))),
