@@ -94,6 +94,11 @@ export function createEntities(core, config, fetchBuf, onLoad, table) {
     if (!buckets.length) return -1;
     const b = fnv1a32(id) % buckets.length;
     if (buckets[b]) return buckets[b].get(id) ?? -1;
+    // a shard already in may hold it (a small atlas has them all): answer now, without the bucket
+    for (const s of shards) {
+      if (!s) continue;
+      for (let k = 0; k < s.ids.length; k++) if (s.ids.get(k) === id) return s.start + k;
+    }
     if (!bucketPending.has(b)) {
       bucketPending.set(b, fetchBuf(bucketFiles[b]).then((buf) => {
         const raw = decodeMsgpack(buf);
