@@ -201,6 +201,11 @@ class SiteSpec(_Strict):
     # what the data's things are called on the site ("book", "reader's list"); plurals add s / es / ies
     entity_noun: str = Field(default="entity", min_length=1, max_length=40)
     collection_noun: str = Field(default="collection", min_length=1, max_length=40)
+    # Static pages (e/<slug>.html) for the N most popular entities; every entity still has its panel
+    # and a `#sel=<id>` URL in the viewer. 2,000 pages are 6,000 files with their .br/.gz siblings:
+    # a 1M-entity atlas stays under the 20,000 files static hosts accept, with room for its ~3,000
+    # data files and a few more datasets, and the entities people search for and share are covered.
+    entity_pages: int = Field(default=2000, ge=0, le=1_000_000)
 
 
 class EvaluateSpec(_Strict):

@@ -67,3 +67,35 @@ def viewer_bundle(folder: Path) -> Path:
     (folder / "compare.js").write_text("(()=>{document.title=document.title})();\n")
     (folder / "compare.css").write_text(".cmp-panes{display:grid}\n")
     return folder
+
+
+def read_site_data(folder: Path) -> dict:
+    """A built dataset's data files (`<dist>/<dataset>/data/`) put back together, as the viewer sees them
+    once every shard is loaded: the core meta map plus per-entity `ids`, `labels`, `slugs`, `text`
+    fields and neighbours (`nb_indptr`, `nb_indices`, `nb_weights`), and the concatenated point table."""
+    import msgpack
+
+    from sitegen.formats import points
+
+    def by_k(stem: str) -> list[Path]:
+        found = [p for p in folder.glob(f"{stem}-*") if p.suffix in (".bin", ".msgpack")]
+        return sorted(found, key=lambda p: int(p.name.split(".")[0].split("-")[1]))
+
+    meta = msgpack.unpackb(next(folder.glob("meta.*.msgpack")).read_bytes())
+    out = {**meta, "ids": [], "labels": [], "slugs": [], "text": {}, "shards": [], "id_buckets": []}
+    ip, idx, w = [np.zeros(1, np.int64)], [], []
+    for path in by_k("shard"):
+        s = msgpack.unpackb(path.read_bytes())
+        assert s["version"] == 2 and s["start"] == len(out["ids"]), path
+        out["shards"].append(s)
+        for key in ("ids", "labels", "slugs"):
+            out[key] += s[key]
+        for name, vals in s["text"].items():
+            out["text"].setdefault(name, []).extend(vals)
+        ip.append(np.frombuffer(s["nb_indptr"], "<u4")[1:].astype(np.int64) + ip[-1][-1])
+        idx.append(np.frombuffer(s["nb_indices"], "<u4"))
+        w.append(np.frombuffer(s["nb_weights"], "<f4"))
+    out["nb_indptr"], out["nb_indices"], out["nb_weights"] = np.concatenate(ip), np.concatenate(idx), np.concatenate(w)
+    out["id_buckets"] = [msgpack.unpackb(p.read_bytes()) for p in by_k("ids")]
+    out["points"] = points.concat([points.decode(p.read_bytes()) for p in by_k("points")])
+    return out

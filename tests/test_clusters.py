@@ -8,7 +8,7 @@ import re
 import msgpack
 import numpy as np
 import pytest
-from site_fixtures import XSS_IMG, tiny_result, viewer_bundle
+from site_fixtures import XSS_IMG, read_site_data, tiny_result, viewer_bundle
 
 from sitegen.formats.datafiles import CLUSTER_KEYS, membership
 from sitegen.site.figures import map_views
@@ -98,7 +98,7 @@ def test_meta_msgpack_carries_every_variants_clusters(clustered_site):
 def test_entity_pages_list_cluster_membership(clustered_site):
     r, out = clustered_site
     c = r.clusters["umap"]  # the default variant
-    meta = msgpack.unpackb(next((out / "tiny" / "data").glob("meta.*.msgpack")).read_bytes())
+    meta = read_site_data(out / "tiny" / "data")
     views = map_views(c)
     for i in (0, 25):
         k = int(membership(c)[i])
@@ -112,6 +112,6 @@ def test_entity_pages_list_cluster_membership(clustered_site):
 
 def test_no_cluster_line_without_clusters(tmp_path):
     out = write_site([tiny_result()], tmp_path / "dist", viewer_dir=viewer_bundle(tmp_path / "b"))
-    meta = msgpack.unpackb(next((out / "tiny" / "data").glob("meta.*.msgpack")).read_bytes())
+    meta = read_site_data(out / "tiny" / "data")
     assert "clusters" not in meta
     assert "In cluster" not in (out / "tiny" / "e" / f"{meta['slugs'][0]}.html").read_text()

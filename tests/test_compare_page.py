@@ -48,7 +48,8 @@ def test_links_and_data_paths_resolve(built):
         page = f"{ds}/compare.html"
         parser = parse(built / page)
         cfg = island(built / page)
-        links = parser.links + [cfg[k] for k in ("points", "meta", "neighbors", "overview")] + [v["url"] for v in cfg["variants"]]
+        links = parser.links + [*cfg["points"], cfg["meta"], *cfg["shards"], *cfg["ids"], cfg["overview"]] + \
+            [v["url"] for v in cfg["variants"]]
         for link in links:
             target = resolve(built, page, link)
             if target is not None:

@@ -8,17 +8,17 @@ import json
 import posixpath
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 import brotli
 import msgpack
 import numpy as np
 import pytest
-from site_fixtures import XSS_IMG, XSS_SCRIPT, tiny_result, viewer_bundle
+from site_fixtures import XSS_IMG, XSS_SCRIPT, read_site_data, tiny_result, viewer_bundle
 
 from sitegen.errors import BuildError
 from sitegen.formats import points
-from sitegen.formats.datafiles import entity_slugs, top_neighbors
+from sitegen.formats.datafiles import entity_slugs, fnv1a32, top_neighbors
 from sitegen.site.assets import load_assets
 from sitegen.site.templating import json_island, render_markdown
 from sitegen.site.write import render_site, write_site
@@ -92,10 +92,10 @@ def test_every_internal_link_resolves(built):
             cfg = json.loads("".join(parser.island))
             ds = posixpath.normpath(posixpath.join(posixpath.dirname(page), cfg["root"] or "."))
             to_ds = lambda rel: posixpath.relpath(posixpath.join(ds, rel), posixpath.dirname(page))  # noqa: E731
-            links += [to_ds(cfg[k]) for k in ("points", "meta", "neighbors")]
+            links += [to_ds(rel) for rel in [*cfg["points"], cfg["meta"], *cfg["shards"], *cfg["ids"]]]
             links += [cfg["overview"]] + [v["url"] for v in cfg["variants"]]
-            meta = msgpack.unpackb((built / ds / cfg["meta"]).read_bytes())
-            links += [to_ds(cfg["entityPage"].replace("{slug}", s)) for s in meta["slugs"]]
+            data = read_site_data(built / ds / "data")
+            links += [to_ds(cfg["entityPage"].replace("{slug}", s)) for s in data["slugs"] if s]
         for link in links:
             target = resolve(built, page, link)
             if target is not None:
@@ -121,8 +121,8 @@ def test_compressed_siblings_decompress_to_the_original(built):
 
 
 def test_entity_pages_for_every_entity(built):
-    for r in results():
-        meta = msgpack.unpackb(next((built / r.spec.name / "data").glob("meta.*.msgpack")).read_bytes())
+    for r in results():  # fewer entities than the default [site] entity_pages
+        meta = read_site_data(built / r.spec.name / "data")
         assert meta["ids"] == [str(x) for x in r.entities.ids]
         pages = {p.stem for p in (built / r.spec.name / "e").glob("*.html")} - {"index"}
         assert pages == set(meta["slugs"]) and len(meta["slugs"]) == len(r.entities)
@@ -154,38 +154,41 @@ def test_xss_strings_only_escaped(built):
     assert "\\u003c/script\\u003e" in viewer
 
 
+def packed_fields(r):
+    return r.packed.fields
+
+
 def test_data_files_decode_and_match_the_contract(built):
     r = results()[0]
     data = built / "tiny" / "data"
-    t = points.decode(next(data.glob("points.*.bin")).read_bytes())
+    both = read_site_data(data)
+    t = both["points"]
     assert t.n == len(r.entities)
     assert {"xy:umap", "xy:tsne", "size", "genre", "tags", "year"} <= set(t.columns)
     assert np.abs(t.positions("tsne") - r.layouts["tsne"]).max() < 1e-4
     meta_bytes = next(data.glob("meta.*.msgpack")).read_bytes()
     meta = msgpack.unpackb(meta_bytes)
     assert list(meta) == sorted(meta)
-    assert meta["version"] == 1 and meta["n"] == len(r.entities)
-    genre = meta["fields"]["genre"]
-    codes = np.frombuffer(genre["codes"], "<u2")
-    assert [genre["categories"][c] if c != 0xFFFF else None for c in codes] == list(r.entities.fields["genre"])
-    np.testing.assert_array_equal(t.columns["genre"].data.astype(int),
-                                  np.where(codes == 0xFFFF, 0xFF, codes))
+    assert meta["version"] == 2 and meta["n"] == len(r.entities)
+    assert np.frombuffer(meta["counts"], "<u4").tolist() == [int(c) for c in r.entities.counts]
+    # category and number fields: in the points file only (the viewer filters and colours from there)
+    assert "genre" not in meta["fields"] and "year" not in meta["fields"]
+    cats = next(f for f in packed_fields(r) if f.name == "genre").categories
+    codes = t.columns["genre"].data.astype(int)
+    assert [cats[c] if c != 0xFF else None for c in codes] == list(r.entities.fields["genre"])
     tags = meta["fields"]["tags"]
     ip = np.frombuffer(tags["indptr"], "<u4")
     tc = np.frombuffer(tags["codes"], "<u2")
     assert [tuple(tags["categories"][c] for c in tc[ip[i]:ip[i + 1]]) for i in range(meta["n"])] == \
         list(r.entities.fields["tags"])
-    year = np.frombuffer(meta["fields"]["year"]["values"], "<f4")
+    year = t.number("year")
     np.testing.assert_array_equal(np.isnan(year), np.isnan(r.entities.fields["year"]))
-    assert meta["fields"]["note"]["values"][4] == XSS_IMG
-    nb = msgpack.unpackb(next(data.glob("neighbors.*.msgpack")).read_bytes())
-    ip = np.frombuffer(nb["indptr"], "<u4")
-    idx = np.frombuffer(nb["indices"], "<u4")
-    w = np.frombuffer(nb["weights"], "<f4")
+    assert "note" not in meta["fields"] and both["text"]["note"][4] == XSS_IMG  # text fields: in the shards
+    ip, idx, w = both["nb_indptr"], both["nb_indices"], both["nb_weights"]
     dense = r.cooc.toarray()
     for i in range(meta["n"]):
         row = w[ip[i]:ip[i + 1]]
-        assert (np.diff(row) <= 0).all() and len(row) == min(nb["k"], (dense[i] > 0).sum())
+        assert (np.diff(row) <= 0).all() and len(row) == min(15, (dense[i] > 0).sum())
         np.testing.assert_array_equal(row, dense[i, idx[ip[i]:ip[i + 1]]])
 
 
@@ -241,7 +244,7 @@ def test_headers_and_sitemap(built):
     assert "Content-Security-Policy:" in headers and "unsafe-inline" not in headers
     assert "script-src 'self';" in headers  # the placeholder bundle needs no eval
     assert "/assets/*\n  Cache-Control: public, max-age=31536000, immutable" in headers
-    assert re.search(r"/tiny/data/points\.[0-9a-f]+\.bin\n  Content-Type: application/octet-stream", headers)
+    assert re.search(r"/tiny/data/points-0\.[0-9a-f]+\.bin\n  Content-Type: application/octet-stream", headers)
     sitemap = (built / "sitemap.xml").read_text()
     assert "<loc>https://example.org/atlas/tiny/e/item-0-id0.html</loc>" in sitemap
     assert "<lastmod>2023-11-14</lastmod>" in sitemap
@@ -326,8 +329,8 @@ def test_reserved_names_rejected(tmp_path):
 
 
 def test_ten_thousand_entity_pages_render(tmp_path):
-    """Every entity gets its page (timing: benchmarks/bench_site.py, not asserted here)."""
-    r = tiny_result("big", n=10_000, seed=3)
+    """With entity_pages >= n every entity gets its page (timing: benchmarks/bench_site.py, not asserted here)."""
+    r = tiny_result("big", n=10_000, seed=3, entity_pages=10_000)
     assets = load_assets(viewer_bundle(tmp_path / "bundle"))
     files = render_site([r], assets)
     assert sum(1 for f in files if f.startswith("big/e/")) == 10_001
@@ -365,3 +368,50 @@ def test_nouns_name_the_things():
     site = r.spec.site.model_copy(update={"entity_noun": "book", "collection_noun": "reader's list"})
     assert nouns(site) == {"entity": "book", "entities": "books", "collection": "reader's list",
                            "collections": "reader's lists"}
+
+
+def test_capped_site_has_pages_for_the_most_popular_only(tmp_path):
+    """[site] entity_pages = 5: five entity pages, the A-Z list and the sitemap name exactly those, pages link
+    other entities to the map (#sel=<id>), and the shards and id buckets still cover every entity."""
+    r = tiny_result("capped", n=40, seed=3, entity_pages=5)
+    out = write_site([r], tmp_path / "dist", viewer_dir=viewer_bundle(tmp_path / "bundle"))
+    ds = out / "capped"
+    data = read_site_data(ds / "data")
+    top = [int(i) for i in np.lexsort((np.arange(40), -r.entities.counts))[:5]]
+    want = {entity_slugs(r.entities.ids, r.entities.labels)[i] for i in top}
+    assert {p.stem for p in (ds / "e").glob("*.html")} == want | {"index"}
+    assert [bool(s) for s in data["slugs"]] == [i in top for i in range(40)]  # the viewer links only real pages
+    assert {s for s in data["slugs"] if s} == want
+    az = (ds / "e" / "index.html").read_text()
+    every = entity_slugs(r.entities.ids, r.entities.labels)
+    assert {s for s in every if f'href="{s}.html"' in az} == want
+    assert "the 5 most popular of 40 entities" in az
+    sitemap = (out / "sitemap.xml").read_text()
+    listed = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
+    pages = {p.relative_to(out).as_posix() for p in out.rglob("*.html")} - {"404.html"}
+    page_of = lambda u: "index.html" if u == "./" else u + "index.html" if u.endswith("/") else u  # noqa: E731
+    assert {page_of(u) for u in listed} == pages
+    # an entity page links a neighbour without a page to the map, by id
+    ip, idx = data["nb_indptr"], data["nb_indices"]
+    i = next(i for i in top if any(int(j) not in top for j in idx[ip[i]:ip[i + 1]]))
+    j = next(int(j) for j in idx[ip[i]:ip[i + 1]] if int(j) not in top)
+    page = (ds / "e" / f"{data['slugs'][i]}.html").read_text()
+    assert 'href="../index.html#' + urlencode({"sel": data["ids"][j]}).replace("&", "&amp;") + '"' in page
+    # every id finds its entity through its bucket
+    buckets = data["id_buckets"]
+    for k, ident in enumerate(data["ids"]):
+        b = buckets[fnv1a32(ident) % len(buckets)]
+        assert np.frombuffer(b["index"], "<u4")[b["ids"].index(ident)] == k
+    assert fnv1a32("") == 0x811C9DC5 and fnv1a32("a") == 0xE40C292C  # the published FNV-1a test vectors
+
+
+def test_site_file_budget_at_scale(tmp_path):
+    """Shards and chunks keep the file count flat in n: 3,000 entities and 40 pages cost a fixed few files."""
+    r = tiny_result("wide", n=3000, seed=4, variants=("umap",), entity_pages=40)
+    out = write_site([r], tmp_path / "dist", viewer_dir=viewer_bundle(tmp_path / "bundle"))
+    names = [p.relative_to(out / "wide").as_posix() for p in (out / "wide").rglob("*") if p.is_file()]
+    plain = [n for n in names if not n.endswith((".br", ".gz"))]
+    assert sum(n.startswith("e/") for n in plain) == 41
+    assert sum(n.startswith("data/shard-") for n in plain) == 2  # ceil(3000 / SHARD_ROWS)
+    assert sum(n.startswith("data/ids-") for n in plain) == 2
+    assert sum(n.startswith("data/points-") for n in plain) == 1

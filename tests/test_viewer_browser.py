@@ -13,6 +13,8 @@ pages.
 
 from __future__ import annotations
 
+import dataclasses
+
 import shutil
 import subprocess
 from pathlib import Path
@@ -106,6 +108,35 @@ def tiny_site(tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="module")
+def sharded_site(tmp_path_factory):
+    """The tiny dataset as a big atlas is built: 32-entity shards (13 of them, more than the viewer
+    loads up front), point chunks of 100 then 128 rows, entity pages for the 20 most popular only, and
+    popularity in entity order."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    subprocess.run(["npm", "run", "build"], cwd=JS, check=True, capture_output=True)
+    from sitegen.site.write import write_site
+    from sitegen.stages import pack
+
+    r = tiny_viewer_result()
+    # popularity follows the entity order, as the pipeline numbers entities (id1 stays the most popular)
+    counts = np.arange(len(r.entities))[::-1] + 1
+    counts[1] = 500
+    r = dataclasses.replace(r, entities=dataclasses.replace(r.entities, counts=counts))
+    r = dataclasses.replace(r, spec=r.spec.model_copy(update={"site": r.spec.site.model_copy(update={"entity_pages": 20})}))
+    saved = pack.SHARD_ROWS, pack.POINT_CHUNK_FIRST, pack.POINT_CHUNK_ROWS
+    pack.SHARD_ROWS, pack.POINT_CHUNK_FIRST, pack.POINT_CHUNK_ROWS = 32, 100, 128
+    try:
+        packed = pack.with_packed(r)
+    finally:
+        pack.SHARD_ROWS, pack.POINT_CHUNK_FIRST, pack.POINT_CHUNK_ROWS = saved
+    out = tmp_path_factory.mktemp("sharded") / "dist"
+    write_site([packed], out, viewer_dir=JS / "dist")
+    return out
+
+
 def _run(script: str, site: Path) -> None:
     proc = subprocess.run(["node", script, str(site), "tiny"], cwd=JS, capture_output=True, text=True, timeout=300)
     print(proc.stdout, proc.stderr)
@@ -129,3 +160,9 @@ def test_compare_page_in_chromium(tiny_site):
     left rings the same entity on the right, a click selects in both (lines, ranks, URL), reload and
     back/forward restore, search selects, an XSS title stays text, the viewer links to the page."""
     _run("test/e2e-compare.mjs", tiny_site)
+
+
+def test_sharded_site_in_chromium(sharded_site):
+    """js/test/e2e-shards.mjs: point chunks stream in, only the first shard loads up front, an entity
+    without an entity page opens from `#sel=<id>` with its panel and neighbours, search reaches every shard."""
+    _run("test/e2e-shards.mjs", sharded_site)

@@ -1,11 +1,12 @@
 """Write a synthetic atlas site for the viewer's benchmarks and browser tests.
 
-    .venv/bin/python js/bench/make_site.py OUT --n 100000 [--slug synth] [--tiny]
+    .venv/bin/python js/bench/make_site.py OUT --n 100000 [--slug synth] [--variants 1] [--tiny]
 
-OUT/<slug>/index.html carries the config island of docs/site-data.md and loads the bundle from
-js/dist/ (copied to OUT/assets/); OUT/<slug>/data/ holds points.bin (sitegen.formats.points.encode),
-meta.msgpack and neighbors.msgpack. Points follow the viewer-bench distribution: 16 Gaussian
-clusters plus 10 % uniform noise in [-1, 1]^2, two layout variants.
+A synthetic DatasetResult (no pipeline run) written by the real pack stage and site writer
+(sitegen.stages.pack, sitegen.site.write), so OUT is a site as `atlasgen build` writes it: OUT/<slug>/
+index.html, point chunks, core metadata, shards, id buckets, entity pages, .br/.gz siblings, with the
+bundle from js/dist/. Entities are numbered by popularity, as the load stage numbers them. Points follow
+the viewer-bench distribution: 16 Gaussian clusters plus 10 % uniform noise in [-1, 1]^2.
 
 --tiny writes the browser-test dataset instead: 400 points whose category "kind" is "west" for
 every point with x < -0.3 and "east" otherwise, an entity titled `<img src=x onerror=alert(1)>`,
@@ -15,17 +16,19 @@ one named "Émile Zola" and a known neighbour list, so tests can assert on regio
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
 import sys
 from pathlib import Path
 
-import msgpack
 import numpy as np
+import scipy.sparse as sp
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from sitegen.formats.points import PointTable, category_column, encode, number_column, position_column  # noqa: E402
+from sitegen.datatypes import DatasetResult, Entities  # noqa: E402
+from sitegen.site.assets import load_assets  # noqa: E402
+from sitegen.site.write import render_site, write_site  # noqa: E402
+from sitegen.spec import parse_spec  # noqa: E402
+from sitegen.stages.pack import with_packed  # noqa: E402
 
 WORDS = "amber birch cedar delta ember fjord garnet harbor indigo juniper kestrel lumen meadow nectar onyx prairie quartz raven sable tundra umber violet willow xenon yarrow zephyr".split()
 
@@ -45,7 +48,7 @@ def synthetic(n: int, seed: int):
     rng = np.random.default_rng(seed)
     xy, cl = clusters(n, rng)
     xy2 = np.clip(xy[:, ::-1] * np.float32(0.9), -1, 1)  # second "variant": transposed and shrunk
-    counts = np.maximum(1, (rng.pareto(1.2, n) * 3).astype(np.int64) + 1)
+    counts = np.sort(np.maximum(1, (rng.pareto(1.2, n) * 3).astype(np.int64) + 1))[::-1]  # popularity order
     labels = [f"{WORDS[i % 26].title()} {WORDS[(i // 26) % 26]} {i}" for i in range(n)]
     genre_names = [f"Genre {chr(65 + g)}" for g in range(17)]
     genre = np.where(cl < 0, 16, cl)
@@ -72,61 +75,42 @@ def tiny():
                 cats={"kind": (["west", "east"], kind)}, nums={"year": year})
 
 
-def neighbors(xy: np.ndarray, counts: np.ndarray, k: int, rng) -> tuple[bytes, bytes, bytes]:
-    n = len(xy)
-    idx = np.empty((n, k), np.uint32)
-    for i in range(n):  # co-occurrence stand-in: mostly nearby, one random far entity
-        j = rng.integers(0, n, k + 1)
-        j = j[j != i][:k]
-        idx[i] = j
-    w = np.sort(rng.integers(1, 100, (n, k)), axis=1)[:, ::-1].astype(np.float32)
-    indptr = (np.arange(n + 1) * k).astype("<u4")
-    return indptr.tobytes(), idx.astype("<u4").tobytes(), w.astype("<f4").tobytes()
+def neighbors(n: int, k: int, rng) -> sp.csr_matrix:
+    """A symmetric co-occurrence stand-in: k random partners per entity, integer weights."""
+    rows = np.repeat(np.arange(n), k)
+    cols = rng.integers(0, n, n * k)
+    keep = rows != cols
+    m = sp.csr_matrix((rng.integers(1, 100, keep.sum()).astype(np.float32), (rows[keep], cols[keep])), shape=(n, n))
+    return (m + m.T).tocsr()
 
 
-def write(out: Path, slug: str, d: dict, title: str, seed: int = 0) -> None:
-    ds = out / slug
-    (ds / "data").mkdir(parents=True, exist_ok=True)
+def write(out: Path, slug: str, d: dict, title: str, seed: int = 0, variants: int = 2, compress: bool = True) -> None:
+    names = list(d["xy"])[:variants]
+    raw = {
+        "name": slug, "title": title, "seed": seed,
+        "collections": {"path": "c.csv", "collection": "user", "entity": "item"},
+        "entities": {"path": "e.csv", "id": "id", "label": "title", "fields": {
+            **{k: {"type": "category", "label": k.title()} for k in d["cats"]},
+            **{k: {"type": "number", "label": k.title()} for k in d["nums"]}}},
+        "variants": [{"name": v, "method": "umap" if v == "umap" else "tsne"} for v in names],
+        "site": {"color_by": next(iter(d["cats"]))},
+    }
+    spec = parse_spec(raw, Path(f"/nonexistent/{slug}.toml"))
+    fields = {k: np.array([cats[c] if c >= 0 else None for c in codes], dtype=object) for k, (cats, codes) in d["cats"].items()}
+    fields.update(d["nums"])
+    types = {**{k: "category" for k in d["cats"]}, **{k: "number" for k in d["nums"]}}
     n = len(d["labels"])
-    cols = {f"xy:{v}": position_column(xy) for v, xy in d["xy"].items()}
-    cols["size"] = number_column(np.log1p(d["counts"]), kind="size", dtype="uint8")
-    for name, (cats, codes) in d["cats"].items():
-        cols[name] = category_column(codes, len(cats))
-    (ds / "data/points.bin").write_bytes(encode(PointTable(n, cols)))
-    fields, meta_fields = [], {}
-    for name, (cats, codes) in d["cats"].items():
-        fields.append({"name": name, "label": name.title(), "type": "category", "categories": cats})
-        meta_fields[name] = {"type": "category", "categories": cats,
-                             "codes": np.where(codes < 0, 0xFFFF, codes).astype("<u2").tobytes()}
-    for name, vals in d["nums"].items():
-        fields.append({"name": name, "label": name.title(), "type": "number",
-                       "min": float(np.nanmin(vals)), "max": float(np.nanmax(vals))})
-        meta_fields[name] = {"type": "number", "values": np.asarray(vals, "<f4").tobytes()}
-    meta = {"version": 1, "n": n, "ids": d["ids"], "labels": d["labels"],
-            "slugs": [f"s{i}" for i in range(n)], "counts": [int(c) for c in d["counts"]], "fields": meta_fields}
-    (ds / "data/meta.msgpack").write_bytes(msgpack.packb(meta, use_bin_type=True))
-    ip, ix, w = neighbors(d["xy"]["umap"], d["counts"], 8, np.random.default_rng(seed + 1))
-    (ds / "data/neighbors.msgpack").write_bytes(msgpack.packb({"version": 1, "k": 8, "indptr": ip, "indices": ix, "weights": w}, use_bin_type=True))
-    variants = list(d["xy"])
-    config = {"version": 1, "dataset": slug, "title": title, "accent": "#3b6fd4", "theme": "dark",
-              "variant": variants[0],
-              "variants": [{"name": v, "label": v.upper(), "url": "./" if k == 0 else f"{v}/"} for k, v in enumerate(variants)],
-              "points": "data/points.bin", "meta": "data/meta.msgpack", "neighbors": "data/neighbors.msgpack",
-              "root": "", "entityPage": "e/{slug}.html", "colorBy": fields[0]["name"], "fields": fields,
-              "count": n, "overview": "thumb.png"}
-    island = json.dumps(config).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    assets = out / "assets"
-    assets.mkdir(exist_ok=True)
-    for f in ("viewer.js", "viewer.css"):
-        shutil.copy(ROOT / "js/dist" / f, assets / f)
-    (ds / "index.html").write_text(f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{slug}</title><link rel="stylesheet" href="../assets/viewer.css">
-<style>html,body{{margin:0;height:100%}}</style></head>
-<body><div id="atlas"></div>
-<script type="application/json" id="atlas-config">{island}</script>
-<script src="../assets/viewer.js" defer></script></body></html>
-""")
+    ent = Entities(np.array(d["ids"], dtype=object), np.array(d["labels"], dtype=object), np.asarray(d["counts"]), fields, types)
+    cooc = neighbors(n, 8, np.random.default_rng(seed + 1))
+    result = DatasetResult(spec, ent, cooc, {v: d["xy"][v] for v in names})
+    if compress:
+        write_site([with_packed(result)], out, viewer_dir=ROOT / "js" / "dist")
+        return
+    # the pages and data files only: the harness serves plain files, and brotli at quality 11 over a
+    # 1M-entity site takes many CPU-minutes (bench_site_scale.py measures the compressed sizes)
+    for rel, data in render_site([with_packed(result)], load_assets(ROOT / "js" / "dist")).items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
 
 
 def main() -> None:
@@ -136,9 +120,11 @@ def main() -> None:
     ap.add_argument("--slug", default="synth")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--tiny", action="store_true")
+    ap.add_argument("--variants", type=int, default=2, help="layouts to include (1: the default only)")
+    ap.add_argument("--no-compress", action="store_true", help="skip the .br/.gz siblings")
     a = ap.parse_args()
     d = tiny() if a.tiny else synthetic(a.n, a.seed)
-    write(a.out, a.slug, d, "Tiny test atlas" if a.tiny else f"Synthetic {a.n}", a.seed)
+    write(a.out, a.slug, d, "Tiny test atlas" if a.tiny else f"Synthetic {a.n}", a.seed, a.variants, not a.no_compress)
     print(a.out / a.slug / "index.html")
 
 

@@ -1,7 +1,7 @@
 // Search latency at 100k entities (a benchmark, not a test): node js/bench/search.mjs
 import { buildIndex, search } from '../src/search.js';
 
-const n = 100000;
+const n = +(process.argv[2] || 100000);
 const words = ['amber', 'birch', 'cedar', 'delta', 'émile', 'zola', 'north', 'south'];
 const labels = Array.from({ length: n }, (_, i) => `Entity ${words[i % 8]} ${words[(i * 7) % 8]} ${i}`);
 let t = performance.now();
@@ -18,4 +18,4 @@ for (let rep = 0; rep < 5; rep++) {
 }
 times.sort((a, b) => a - b);
 const pct = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(1);
-console.log(`100k entities: index ${buildMs.toFixed(0)} ms; keystroke median ${pct(0.5)} ms, p95 ${pct(0.95)} ms, max ${pct(1)} ms`);
+console.log(`${n} entities: index ${buildMs.toFixed(0)} ms; keystroke median ${pct(0.5)} ms, p95 ${pct(0.95)} ms, max ${pct(1)} ms`);

@@ -13,6 +13,7 @@ const med = (xs) => { const s = xs.filter((x) => x != null).sort((a, b) => a - b
 const cols = {
   'first frame (flag) ms': (r) => r.firstFrame.flagMs,
   'presented ms': (r) => r.firstFrame.flagFrameMs ?? r.firstFrame.firstDrawFrameMs,
+  'all points ms': (r) => r.pageInfo?.allPointsMs ?? null,
   'frame median ms': (r) => r.interaction.frameMs?.median,
   'drawn-frame median ms': (r) => r.interaction.drawnFrameMs?.median,
   'GPU-proc CPU ms / drawn frame': (r) => r.interaction.gpuCpuMsPerDrawnFrame,

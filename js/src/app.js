@@ -45,12 +45,33 @@ export async function startMap(ctx) {
   ctx.base = baseSize(n);
   renderer.setSizes(ctx.sizes, ctx.base, ctx.base * 3);
   renderer.setPositions(live.get().xy);
+  renderer.setCount(table.loaded);
   const early = earlyColors(table, store.get().color, config.accent, ctx.bg);
   renderer.setColors(early.index);
   renderer.setPalette(early.texture);
   live.set({ colorIndex: early.index, visible: n });
   renderer.requestDraw();
   requestAnimationFrame(loader.startRest); // runs right after the first frame's draw
+  // the other chunks of the point file stream into the same arrays, drawn as they arrive
+  const pointsDone = loader.streamPoints(() => {
+    ctx.layouts.reset();
+    const xy = ctx.layouts.xyOf(live.get().variant);
+    ctx.sizes = pointSizes(table);
+    renderer.setSizes(ctx.sizes, ctx.base, ctx.base * 3);
+    renderer.setPositions(xy);
+    live.set({ xy });
+    if (!live.get().meta) {
+      const c = earlyColors(table, store.get().color, config.accent, ctx.bg);
+      renderer.setColors(c.index);
+      live.set({ colorIndex: c.index });
+    }
+    renderer.setCount(table.loaded);
+    ctx.labels?.invalidate();
+  }).then(() => {
+    // benchmark hooks (the viewer-bench harness copies __benchInfo into its result)
+    window.__allPoints = performance.now();
+    window.__benchInfo = { ...window.__benchInfo, allPointsMs: window.__allPoints, chunks: (config.points || []).length };
+  });
 
   // ---- features that work on the points alone
   const pointState = wirePointState(ctx);
@@ -82,9 +103,31 @@ export async function startMap(ctx) {
   // number fields get robust domains: one outlier must not flatten a colour scale or histogram
   ctx.fields = robustFields(ctx.fields, live.get().meta.fields);
   wireLabels(ctx);
-  // the search index is built on first use, so a visit that never searches never pays for it
+  // the search index is built on first use, so a visit that never searches never pays for it; it
+  // needs every label, so on a big atlas the first use fetches the remaining shards (null until then)
   let index = null;
-  ctx.searchIndex = () => (index ||= buildIndex(live.get().meta.labels, live.get().meta.ids, live.get().meta.counts));
+  const prefix = loader.prefixIndex(() => ctx.searchBox?.refresh()); // big atlases: a prebuilt prefix index
+  ctx.searchIndex = () => {
+    if (prefix) return prefix;
+    const m = live.get().meta;
+    if (!m.complete()) { m.loadAll().then(() => ctx.onEntities()); return null; }
+    return (index ||= buildIndex(m.labels, m.ids, m.counts));
+  };
+  // shards and id buckets arrive on demand: re-resolve the selection (#sel=<id>), redraw what shows names
+  let entitiesFrame = 0;
+  ctx.onEntities = () => {
+    entitiesFrame ||= requestAnimationFrame(() => {
+      entitiesFrame = 0;
+      selection.apply();
+      live.set({ neighbors: live.get().meta.neighbors() });
+      ctx.labels?.invalidate();
+      if (prefix && ctx.searchBox?.input.value) ctx.searchBox.refresh(); // result labels came in
+      else if (index === null && live.get().meta.complete()) {
+        ctx.searchBox?.refresh();
+        if (store.get().list) myList.apply();
+      }
+    });
+  };
   wireSearch(ctx);
   // phones: one short bar (menu, search, count); the layout and sharing controls go in the drawer
   const narrow = matchMedia('(max-width: 720px)').matches;
@@ -101,6 +144,7 @@ export async function startMap(ctx) {
   renderer.requestDraw();
 
   live.set({ neighbors: await loader.neighbors() });
+  await pointsDone;
   ui.root.dataset.ready = 'true';
   window.__atlasReady = true;
 }

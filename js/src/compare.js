@@ -3,8 +3,8 @@
 // and linked selection (the entity's strongest co-occurrences highlighted and joined by lines on
 // both sides). State in the URL hash: a, b (variants), sel (entity id); see compare-state.js.
 import './compare.css';
-import { decodePoints, positions } from './format.js';
-import { decodeMsgpack } from './msgpack.js';
+import { positions } from './format.js';
+import { createLoader } from './loader.js';
 import { createStore, syncHash } from './store.js';
 import { buildGrid } from './picking.js';
 import { buildIndex, search } from './search.js';
@@ -12,7 +12,7 @@ import { colorChannel } from './palette.js';
 import { computeState, HOVERED, SELECTED, LOCATOR } from './highlight.js';
 import { mountSearch } from './searchbox.js';
 import { fieldValues } from './tooltip.js';
-import { decodeMeta, decodeNeighbors, pointSizes, baseSize, layoutBounds, indexOfId, earlyColors } from './data.js';
+import { pointSizes, baseSize, layoutBounds, indexOfId, earlyColors } from './data.js';
 import { compareDefaults, compareCodec, pickVariant, normalizePair, nearRanks } from './compare-state.js';
 import { createPane } from './compare-pane.js';
 import { renderIntro, renderSelection } from './compare-detail.js';
@@ -20,10 +20,6 @@ import { h, fmt } from './dom.js';
 
 const config = JSON.parse(document.getElementById('atlas-config').textContent);
 const datasetUrl = (rel) => new URL((config.root || '') + rel, location.href).href;
-const fetchBuf = (rel) => fetch(datasetUrl(rel)).then((r) => {
-  if (!r.ok) throw new Error(`${rel}: HTTP ${r.status}`);
-  return r.arrayBuffer();
-});
 const variantsCfg = config.variants || [];
 const labelOf = (v) => variantsCfg.find((x) => x.name === v)?.label || v;
 
@@ -38,9 +34,8 @@ const panes = h('div.cmp-panes');
 const detail = h('aside.atlas-detail.cmp-detail', { 'aria-label': 'Selection' });
 root.replaceChildren(bar, h('div.atlas-main', {}, panes, detail));
 
-const pointsP = fetchBuf(config.points);
-const metaP = fetchBuf(config.meta);
-const neighborsP = config.neighbors ? fetchBuf(config.neighbors).catch(() => null) : Promise.resolve(null);
+let onEntities = null; // set once the page is wired: a shard or id bucket came in
+const loader = createLoader(config, datasetUrl, () => onEntities?.());
 const names = variantsCfg.map((v) => v.name);
 const defaults = compareDefaults(config);
 const codec = compareCodec(names);
@@ -61,7 +56,7 @@ function fallback() {
 }
 
 async function start() {
-  const table = decodePoints(await pointsP);
+  const table = await loader.allPoints(); // both panes need every point at once
   const n = table.n;
   const usable = names.filter((v) => table.columns[`xy:${v}`]);
   if (usable.length < 2) throw new Error('the point file has fewer than two layouts');
@@ -128,9 +123,9 @@ async function start() {
 
   // ---- selection: the entity, its co-occurrences, lines on both sides
   function selNeighbors() {
-    if (selIdx < 0 || !neighbors) return [];
+    const row = selIdx >= 0 && neighbors ? neighbors.row(selIdx) : null;
     const out = [];
-    for (let j = neighbors.indptr[selIdx]; j < neighbors.indptr[selIdx + 1]; j++) out.push({ i: neighbors.indices[j], weight: neighbors.weights[j] });
+    for (let j = 0; row && j < row.indices.length; j++) out.push({ i: row.indices[j], weight: row.weights[j] });
     return out;
   }
   let rows = null; // [{i, label, weight, rankA, rankB}] for the selection
@@ -168,7 +163,7 @@ async function start() {
     updateOverlays();
   }
   function computeRows() {
-    if (selIdx < 0 || !neighbors || !meta) return null;
+    if (selIdx < 0 || !neighbors?.row(selIdx) || !meta) return null;
     const nb = selNeighbors();
     const targets = nb.map((x) => x.i);
     const ra = nearRanks(A.xy, selIdx, targets), rb = nearRanks(B.xy, selIdx, targets);
@@ -184,8 +179,8 @@ async function start() {
     const s = store.get();
     renderSelection(detail, {
       title: meta.labels.get(selIdx), count: meta.counts[selIdx],
-      href: meta.slugs.length ? datasetUrl(config.entityPage.replace('{slug}', encodeURIComponent(meta.slugs.get(selIdx)))) : null,
-      labelA: labelOf(s.a), labelB: labelOf(s.b), rows: neighbors ? rows : null, k: K(),
+      href: meta.slugs.get(selIdx) ? datasetUrl(config.entityPage.replace('{slug}', encodeURIComponent(meta.slugs.get(selIdx)))) : null,
+      labelA: labelOf(s.a), labelB: labelOf(s.b), rows, k: K(),
       onPick: (i) => select(i, { fly: true }),
       onHover: (i) => setHover(i, null),
       onClose: () => select(-1),
@@ -221,7 +216,7 @@ async function start() {
   syncHash(store, defaults, window, codec);
 
   // ---- metadata and neighbours
-  meta = decodeMeta(decodeMsgpack(await metaP));
+  meta = await loader.meta();
   const desc = (config.fields || []).find((f) => f.name === config.colorBy);
   const ch = colorChannel(meta.fields[config.colorBy], desc, n, config.accent);
   legend = ch.legend;
@@ -239,8 +234,8 @@ async function start() {
     onQuery: (q) => { hits = q ? search(ensureIndex(), q, { limit: 200 }).map((r) => r.i) : []; refreshState(); },
   });
   applySelection();
-  const nbRaw = await neighborsP;
-  if (nbRaw) neighbors = decodeNeighbors(decodeMsgpack(nbRaw));
+  neighbors = await loader.neighbors();
+  onEntities = () => { neighbors = meta.neighbors(); applySelection(); };
   applySelection();
   root.dataset.ready = 'true';
   window.__atlasReady = true;

@@ -1,28 +1,7 @@
-// Decoding helpers shared by the viewer (main.js) and the compare page (compare.js): the meta
-// msgpack into typed columns, the neighbours msgpack, point sizes and layout bounds.
+// Helpers shared by the viewer (main.js) and the compare page (compare.js): point sizes, layout
+// bounds, id lookup and the first frame's colours. The metadata files are decoded in entities.js.
 import { numberColumn, categoryColumn } from './format.js';
-import { typed, strs } from './msgpack.js';
 import { colorChannel } from './palette.js';
-
-/** Decoded meta msgpack (docs/site-data.md) -> {ids, labels, slugs, counts, fields, clusters}. */
-export function decodeMeta(raw) {
-  const meta = {
-    ids: strs(raw.ids), labels: strs(raw.labels), slugs: strs(raw.slugs), counts: raw.counts,
-    fields: {}, clusters: raw.clusters || null,
-  };
-  for (const [name, c] of Object.entries(raw.fields || {})) {
-    if (c.type === 'number') meta.fields[name] = { type: 'number', values: typed(c.values, Float32Array) };
-    else if (c.type === 'category') meta.fields[name] = { type: 'category', categories: c.categories.map(String), codes: typed(c.codes, Uint16Array) };
-    else if (c.type === 'tags') meta.fields[name] = { type: 'tags', categories: c.categories.map(String), indptr: typed(c.indptr, Uint32Array), codes: typed(c.codes, Uint16Array) };
-    else if (c.type === 'text') meta.fields[name] = { type: 'text', values: strs(c.values) };
-  }
-  return meta;
-}
-
-/** Decoded neighbours msgpack -> {indptr, indices, weights} typed arrays. */
-export const decodeNeighbors = (nb) => ({
-  indptr: typed(nb.indptr, Uint32Array), indices: typed(nb.indices, Uint32Array), weights: typed(nb.weights, Float32Array),
-});
 
 /** Point sizes 0..255 from the popularity (size) column, min-max scaled; zeros when there is none. */
 export function pointSizes(table) {
@@ -56,8 +35,12 @@ export function layoutBounds(table, v, xy) {
   return x0 <= x1 ? { x0, y0, x1, y1 } : { x0: -1, y0: -1, x1: 1, y1: 1 };
 }
 
-/** Index of entity id `id`, or -1. Linear, but only on selection changes; keeps 100k+ ids off the heap. */
+/**
+ * Index of entity id `id`, or -1. Sharded ids (entities.js) look it up in the id's bucket (-1 until the
+ * bucket is in: its arrival calls the loader's onLoad); a plain list is scanned, only on selection changes.
+ */
 export function indexOfId(ids, id) {
+  if (ids.lookup) return ids.lookup(id);
   for (let i = 0; i < ids.length; i++) if (ids.get(i) === id) return i;
   return -1;
 }

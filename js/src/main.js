@@ -18,7 +18,7 @@ const ctx = {
   config,
   ui,
   defaults,
-  loader: createLoader(config, datasetUrl),
+  loader: createLoader(config, datasetUrl, () => ctx.onEntities?.()),
   store: createStore(parseHash(location.hash, defaults)),
   live: createStore(liveState()),
   entityHref: (slug) => datasetUrl(config.entityPage.replace('{slug}', encodeURIComponent(slug))),

@@ -77,12 +77,13 @@ export function createRenderer(canvas, gl, opts) {
     vert: defines + pointsVert, frag: pointsFrag, attributes, uniforms, count,
     primitive: 'points', blend, depth: { enable: false },
   });
-  const drawPoints = cmd('', pointAttrs(posBuf, styleBuf, stateBuf), n);
+  let drawn = n; // points streamed in so far (rows 0 .. drawn-1 hold real data)
+  const drawPoints = cmd('', pointAttrs(posBuf, styleBuf, stateBuf), () => drawn);
   const drawMorph = regl({
     vert: '#define MORPH\n' + pointsVert, frag: pointsFrag,
     attributes: { ...pointAttrs(posBuf, styleBuf, stateBuf), pos0: pos0Buf },
     uniforms: { ...uniforms, morph: () => morph },
-    count: n, primitive: 'points', blend, depth: { enable: false },
+    count: () => drawn, primitive: 'points', blend, depth: { enable: false },
   });
   const drawMarkers = cmd('', pointAttrs(overlay.pos, overlay.style, overlay.state), regl.prop('count'));
   const drawLines = regl({
@@ -153,6 +154,8 @@ export function createRenderer(canvas, gl, opts) {
       }
       this.requestDraw();
     },
+    /** Draw only the first `k` points (the rows of the point file loaded so far). */
+    setCount(k) { drawn = Math.max(0, Math.min(n, k)); this.requestDraw(); },
     /** colour: Uint8Array(n) palette indices (255 = missing colour). */
     setColors(idx) {
       for (let i = 0; i < n; i++) style[2 * i] = idx[i];

@@ -86,8 +86,9 @@ function literalScore(s, q, qTokens) {
  * pass the filters (`pass`: Uint8Array, optional), then popularity.
  */
 export function search(index, query, { limit = 20, pass = null } = {}) {
+  if (index?.lookup) return index.lookup(query, { limit, pass }) || []; // a big atlas: the prefix index
   const q = normalize(query);
-  if (!q) return [];
+  if (!q || !index) return [];
   const qTokens = q.split(' ');
   const { n, norm, normId } = index;
   // Scores live in one reused typed array (0 = no match): a one-letter query matches most of 100k
@@ -158,4 +159,86 @@ export function parseListLines(text, { csv = false } = {}) {
     out.push(line);
   }
   return out;
+}
+
+/**
+ * The prefix index of a big atlas (docs/site-data.md, "Search buckets"), fetched one bucket at a time:
+ * createPrefixIndex(files, fetchBuf, onLoad, decode) -> {lookup(query, {limit, pass})}. lookup returns
+ * [{i, score}] like search(), or null while a bucket it needs is on its way (onLoad() runs when it
+ * arrives). Every query word matches as a prefix of a label word; results come most popular first
+ * (passing the filters first); a one-character word only matches among the 200 most popular entities
+ * with that initial. decode(buffer) -> the bucket's msgpack value.
+ */
+export function createPrefixIndex(files, fetchBuf, onLoad, decode, hash) {
+  const buckets = new Array(files.length).fill(null);
+  const pending = new Set();
+  const tokenLists = new Map(); // "key\0token prefix" -> sorted Uint32Array
+  function keyData(key) {
+    const b = hash(key) % files.length;
+    if (buckets[b]) return buckets[b][key] || {};
+    if (!pending.has(b)) {
+      pending.add(b);
+      fetchBuf(files[b]).then((buf) => { buckets[b] = decode(buf).keys; onLoad?.(); }, () => { buckets[b] = {}; });
+    }
+    return null;
+  }
+  const u32 = (bytes) => (bytes ? new Uint32Array(bytes.slice().buffer) : new Uint32Array(0));
+  /** Sorted entity indices whose label has a word starting with `t`, or null (bucket pending). */
+  function matches(t) {
+    const key = t.slice(0, 2);
+    const d = keyData(key);
+    if (!d) return null;
+    if (t.length === 1) return u32(d.top);
+    const memo = `${key}\0${t}`;
+    if (tokenLists.has(memo)) return tokenLists.get(memo);
+    const tokens = d.tokens || [], counts = u32(d.counts), post = u32(d.postings);
+    const tokenAt = tokens.get ? (k) => tokens.get(k) : (k) => tokens[k]; // long lists decode as a StrList
+    const parts = [];
+    let at = 0;
+    for (let k = 0; k < tokens.length; k++) {
+      if (tokenAt(k).startsWith(t)) {
+        const list = new Uint32Array(counts[k]);
+        let v = 0;
+        for (let j = 0; j < counts[k]; j++) { v += post[at + j]; list[j] = v; }
+        parts.push(list);
+      }
+      at += counts[k];
+    }
+    let out;
+    if (parts.length === 1) out = parts[0];
+    else {
+      const all = new Uint32Array(parts.reduce((a, p) => a + p.length, 0));
+      let o = 0;
+      for (const p of parts) { all.set(p, o); o += p.length; }
+      all.sort();
+      let w = 0;
+      for (let j = 0; j < all.length; j++) if (j === 0 || all[j] !== all[j - 1]) all[w++] = all[j];
+      out = all.subarray(0, w);
+    }
+    tokenLists.set(memo, out);
+    return out;
+  }
+  function intersect(a, b) {
+    const out = new Uint32Array(Math.min(a.length, b.length));
+    let i = 0, j = 0, k = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] < b[j]) i++; else if (a[i] > b[j]) j++; else { out[k++] = a[i]; i++; j++; }
+    }
+    return out.subarray(0, k);
+  }
+  return {
+    lookup(query, { limit = 20, pass = null } = {}) {
+      const words = normalize(query).split(' ').filter(Boolean);
+      if (!words.length) return [];
+      const lists = words.map(matches);
+      if (lists.some((l) => l === null)) return null;
+      lists.sort((a, b) => a.length - b.length);
+      let hits = lists[0];
+      for (let k = 1; k < lists.length && hits.length; k++) hits = intersect(hits, lists[k]);
+      const out = [];
+      if (pass) for (let k = 0; k < hits.length && out.length < limit; k++) if (pass[hits[k]]) out.push({ i: hits[k], score: 800 });
+      for (let k = 0; k < hits.length && out.length < limit; k++) if (!pass || !pass[hits[k]]) out.push({ i: hits[k], score: 800 });
+      return out;
+    },
+  };
 }

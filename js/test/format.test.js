@@ -15,6 +15,7 @@ const load = (path) => {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
 };
 const expected = JSON.parse(readFileSync(join(golden, "points-v1.json"), "utf8"));
+const GOLDENS = ["points-v1", "points-v2", "points-v2-rows16"];
 const TYPES = { uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array, float32: Float32Array };
 
 const close = (got, want, tol, what) => {
@@ -29,8 +30,13 @@ test("crc32 matches zlib", () => {
   assert.equal(crc32(new TextEncoder().encode("123456789")), 0xcbf43926);
 });
 
-test("golden file decodes to the values the Python encoder stored", () => {
-  const t = decodePoints(load(join(golden, "points-v1.bin")));
+for (const stem of GOLDENS) test(`golden file ${stem} decodes to the values the Python encoder stored`, () => {
+  const expected = JSON.parse(readFileSync(join(golden, `${stem}.json`), "utf8"));
+  const t = decodePoints(load(join(golden, `${stem}.bin`)));
+  if (expected.version >= 2) {
+    assert.equal(t.rowStart, expected.rowStart);
+    assert.equal(t.nTotal, expected.nTotal);
+  } else assert.equal(t.nTotal, t.n);
   assert.equal(t.version, expected.version);
   assert.equal(t.n, expected.n);
   assert.deepEqual(Object.keys(t.columns), expected.order);
@@ -66,19 +72,21 @@ test("unknown variant or column is a FormatError", () => {
   assert.throws(() => numberColumn(t, "genre"), FormatError);
 });
 
-const corrupt = join(golden, "corrupt");
-const cases = JSON.parse(readFileSync(join(corrupt, "index.json"), "utf8"));
+for (const folder of ["corrupt", "corrupt-v2"]) {
+  const corrupt = join(golden, folder);
+  const cases = JSON.parse(readFileSync(join(corrupt, "index.json"), "utf8"));
 
-test("every corrupt golden has a case", () => {
-  const files = readdirSync(corrupt).filter((f) => f.endsWith(".bin")).map((f) => f.slice(0, -4)).sort();
-  assert.deepEqual(files, Object.keys(cases).sort());
-});
-
-for (const [name, message] of Object.entries(cases)) {
-  test(`rejects corrupt file: ${name}`, () => {
-    assert.throws(
-      () => decodePoints(load(join(corrupt, `${name}.bin`))),
-      (err) => err instanceof FormatError && err.message.startsWith("point file: ") && err.message.includes(message),
-    );
+  test(`every ${folder} golden has a case`, () => {
+    const files = readdirSync(corrupt).filter((f) => f.endsWith(".bin")).map((f) => f.slice(0, -4)).sort();
+    assert.deepEqual(files, Object.keys(cases).sort());
   });
+
+  for (const [name, message] of Object.entries(cases)) {
+    test(`rejects ${folder} file: ${name}`, () => {
+      assert.throws(
+        () => decodePoints(load(join(corrupt, `${name}.bin`))),
+        (err) => err instanceof FormatError && err.message.startsWith("point file: ") && err.message.includes(message),
+      );
+    });
+  }
 }

@@ -22,8 +22,6 @@ from anyascii import anyascii
 from sitegen.datatypes import DatasetResult, Entities
 from sitegen.formats import points
 
-META_VERSION = 1
-NEIGHBORS_VERSION = 1
 NEIGHBORS_K = 15  # per entity, in the neighbors file and on entity pages
 MAX_CATEGORIES = 0xFFFE  # uint16 codes with 0xFFFF = missing; a field with more is shipped as text
 SLUG_MAX = 60
@@ -170,21 +168,6 @@ def cluster_objects(clusters: dict[str, dict], variants: list[str]) -> dict[str,
     return {v: {k: clusters[v][k] for k in CLUSTER_KEYS} for v in variants if v in clusters}
 
 
-def meta_msgpack(entities: Entities, slugs: list[str], fields: list[FieldColumn],
-                 clusters: dict[str, dict] | None = None) -> bytes:
-    """clusters: variant -> `cluster_objects` entry; the key is left out when there are none."""
-    return packb({
-        "version": META_VERSION,
-        "n": len(entities),
-        "ids": [str(x) for x in entities.ids],
-        "labels": [str(x) for x in entities.labels],
-        "slugs": list(slugs),
-        "counts": [int(x) for x in entities.counts],
-        "fields": {f.name: f.msgpack_obj() for f in fields},
-        **({"clusters": clusters} if clusters else {}),
-    })
-
-
 # --- neighbours ---------------------------------------------------------------------------------
 
 
@@ -211,16 +194,6 @@ def top_neighbors(cooc, k: int = NEIGHBORS_K) -> tuple[np.ndarray, np.ndarray, n
     return indptr, cols, w
 
 
-def neighbors_msgpack(indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, k: int = NEIGHBORS_K) -> bytes:
-    return packb({
-        "version": NEIGHBORS_VERSION,
-        "k": k,
-        "indptr": indptr.astype("<u4").tobytes(),
-        "indices": indices.astype("<u4").tobytes(),
-        "weights": weights.astype("<f4").tobytes(),
-    })
-
-
 # --- points -------------------------------------------------------------------------------------
 
 
@@ -240,6 +213,8 @@ def point_table(result: DatasetResult, fields: list[FieldColumn], variants: list
     cols["size"] = points.number_column(np.log1p(np.asarray(result.entities.counts, dtype=np.float64)),
                                         kind="size", dtype="uint8")
     for f in fields:
+        if f.type in ("category", "number") and not in_point_file(f):
+            continue
         if f.name in RESERVED_COLUMNS or f.name.startswith("xy:") or len(f.name.encode()) > points.NAME_MAX:
             continue
         if f.type == "category":
@@ -256,3 +231,139 @@ def point_table(result: DatasetResult, fields: list[FieldColumn], variants: list
 def membership(c: dict) -> np.ndarray:
     """(n,) int16 cluster index of every entity (-1 = noise) from a `find_clusters` dict."""
     return np.frombuffer(c["membership"], dtype="<i2")
+
+
+# --- version 2: a core file loaded with the points, and shards fetched on demand ----------------
+
+DATA_VERSION = 2
+SHARD_ROWS = 2048  # entities per shard: ~100 KB brotli at 1M entities, ~490 shards (x3 files with .br/.gz)
+POINT_CHUNK_FIRST = 65_536  # rows in the first point chunk: drawn at once
+POINT_CHUNK_ROWS = 262_144  # rows in every later chunk
+
+
+def fnv1a32(text: str) -> int:
+    """32-bit FNV-1a of the UTF-8 bytes (js/src/data.js computes the same to find an id's bucket)."""
+    h = 0x811C9DC5
+    for b in text.encode("utf-8"):
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def in_point_file(f: FieldColumn) -> bool:
+    """Whether the points file carries field `f` in full (category and number fields, unless the name is
+    reserved or too long); the viewer then takes its filter and colour-by column from there."""
+    return f.type in ("category", "number") and f.name not in RESERVED_COLUMNS and not f.name.startswith("xy:") \
+        and len(f.name.encode()) <= points.NAME_MAX
+
+
+def core_msgpack(entities: Entities, fields: list[FieldColumn], clusters: dict[str, dict] | None,
+                 shard_rows: int) -> bytes:
+    """What the viewer needs for every point before any interaction, besides the points file: popularity
+    counts, the filter and colour-by columns the points file does not carry in full (tags lists; text
+    fields live in the shards) and the cluster labels."""
+    return packb({
+        "version": DATA_VERSION,
+        "n": len(entities),
+        "counts": np.asarray(entities.counts, dtype="<u4").tobytes(),
+        "fields": {f.name: f.msgpack_obj() for f in fields if f.type != "text" and not in_point_file(f)},
+        "shard_rows": shard_rows,
+        **({"clusters": clusters} if clusters else {}),
+    })
+
+
+def paged_entities(counts, limit: int) -> np.ndarray:
+    """Indices of the entities that get a static page: the `limit` most popular (count descending, then
+    index), in that order."""
+    counts = np.asarray(counts, dtype=np.int64)
+    return np.lexsort((np.arange(len(counts)), -counts))[:limit]
+
+
+def shard_msgpack(entities: Entities, slugs: list[str], fields: list[FieldColumn], nb: tuple, start: int,
+                  stop: int) -> bytes:
+    """Entities [start, stop): ids, labels, slugs ("" for an entity without a page), text fields and
+    their top co-occurring neighbours (indptr local to the shard, indices global)."""
+    ip, idx, w = nb
+    lo, hi = int(ip[start]), int(ip[stop])
+    return packb({
+        "version": DATA_VERSION,
+        "start": start,
+        "ids": [str(x) for x in entities.ids[start:stop]],
+        "labels": [str(x) for x in entities.labels[start:stop]],
+        "slugs": list(slugs[start:stop]),
+        "text": {f.name: list(f.values[start:stop]) for f in fields if f.type == "text"},
+        "nb_indptr": (np.asarray(ip[start : stop + 1]) - lo).astype("<u4").tobytes(),
+        "nb_indices": np.asarray(idx[lo:hi]).astype("<u4").tobytes(),
+        "nb_weights": np.asarray(w[lo:hi]).astype("<f4").tobytes(),
+    })
+
+
+def id_buckets(ids, n_buckets: int) -> list[bytes]:
+    """Bucket b lists the ids with fnv1a32(id) % n_buckets == b and their entity indices, so that a
+    `#sel=<id>` URL finds its entity by fetching one small file."""
+    per: list[list[int]] = [[] for _ in range(n_buckets)]
+    strs = [str(x) for x in ids]
+    for i, s in enumerate(strs):
+        per[fnv1a32(s) % n_buckets].append(i)
+    return [packb({"version": DATA_VERSION, "ids": [strs[i] for i in b], "index": np.asarray(b, dtype="<u4").tobytes()})
+            for b in per]
+
+
+# --- the search index: label tokens by prefix, for atlases too big to search in the browser -----
+
+SEARCH_TOP = 200  # per 1- and 2-character prefix: its most popular matching entities
+EAGER_SHARDS = 8  # js/src/loader.js: atlases with more shards search with the prefix index
+
+
+def normalize(text: str) -> str:
+    """The viewer's search normalisation (js/src/search.js normalize): NFD without combining marks,
+    lowercase, ß -> ss, every run of characters that are not letters or digits -> one space, trimmed."""
+    s = "".join(c for c in unicodedata.normalize("NFD", str(text)) if not 0x300 <= ord(c) <= 0x36F)
+    s = s.lower().replace("ß", "ss")
+    out, space = [], False
+    for c in s:
+        if unicodedata.category(c)[0] in "LN":
+            if space and out:
+                out.append(" ")
+            out.append(c)
+            space = False
+        else:
+            space = True
+    return "".join(out)
+
+
+def prefix_key(token: str) -> str:
+    """A token's bucket key: its first two characters (the whole token when shorter)."""
+    return token[:2]
+
+
+def search_buckets(labels, n_buckets: int) -> list[bytes]:
+    """The prefix index in `n_buckets` files; key k (1-2 characters) lives in bucket fnv1a32(k) % n_buckets.
+
+    Each bucket maps its keys to {"tokens": [sorted distinct tokens with that 2-character prefix],
+    "postings": bytes (uint32 LE, per token its entity indices ascending = most popular first, delta
+    coded within the token), "counts": bytes (uint32 LE, postings per token), "top": bytes (uint32 LE,
+    up to SEARCH_TOP most popular entities with a token starting with the key)}. A 1-character key
+    holds only "top" (its tokens are under their 2-character keys, or are that character alone).
+    """
+    tokens: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        for t in dict.fromkeys(normalize(label).split()):
+            tokens.setdefault(t, []).append(i)
+    keys: dict[str, dict] = {}
+    for t in sorted(tokens):
+        for key in {t[:1], prefix_key(t)}:
+            k = keys.setdefault(key, {"tokens": [], "top": []})
+            if key == prefix_key(t):
+                k["tokens"].append(t)
+            k["top"].append(tokens[t][:SEARCH_TOP])
+    per: list[dict] = [{} for _ in range(n_buckets)]
+    for key, k in keys.items():
+        top = np.unique(np.concatenate(k["top"]))[:SEARCH_TOP] if k["top"] else np.zeros(0)
+        obj = {"top": top.astype("<u4").tobytes()}
+        if k["tokens"]:
+            lists = [np.asarray(tokens[t], dtype=np.int64) for t in k["tokens"]]
+            obj["tokens"] = k["tokens"]
+            obj["counts"] = np.array([len(x) for x in lists], dtype="<u4").tobytes()
+            obj["postings"] = np.concatenate([np.diff(x, prepend=0) for x in lists]).astype("<u4").tobytes()
+        per[fnv1a32(key) % n_buckets][key] = obj
+    return [packb({"version": DATA_VERSION, "keys": b}) for b in per]

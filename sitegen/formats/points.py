@@ -3,7 +3,8 @@
 The byte layout is specified in docs/point-format.md (kept in step with this module; `js/src/format.js`
 mirrors `decode`). In short, all integers little-endian:
 
-    header (16 B)   magic b"ATLP", version u16, column count u16, n u32, file size u32
+    header (24 B)   magic b"ATLP", version u16 (2), column count u16, n u32 (rows in this file),
+                    file size u32, first row u32, total rows u32 (version 1: 16 B, without the last two)
     column table    96 B per column: kind, dtype, components, flags, data offset, data length,
                     name length, min f64[2], max f64[2], name (UTF-8, NUL-padded to 48 B)
     column data     each block starts at a multiple of 8; zero padding between blocks
@@ -26,9 +27,11 @@ import numpy as np
 
 from sitegen.errors import FormatError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READS = (1, 2)  # versions decode() accepts; encode() writes FORMAT_VERSION only
 MAGIC = b"ATLP"
-HEADER = struct.Struct("<4sHHII")  # magic, version, n_columns, n, file_size
+HEADER_V1 = struct.Struct("<4sHHII")  # magic, version, n_columns, n, file_size
+HEADER = struct.Struct("<4sHHIIII")  # ... + row_start, n_total (version 2: the file is rows [row_start, +n))
 ENTRY = struct.Struct("<BBBBIIB3x2d2d48s")  # kind, dtype, comps, flags, offset, length, name_len, min, max, name
 ALIGN = 8
 NAME_MAX = 48
@@ -39,6 +42,9 @@ FLAG_DELTA = 1
 FLAG_PLANES = 2
 _KIND_NAMES = {v: k for k, v in KINDS.items()}
 _DTYPE_NAMES = {v: k for k, v in DTYPES.items()}
+# Version 2 defines these (kind: (components, dtypes)) and rejects every other pair.
+KIND_RULES = {"position": (2, ("uint16", "float32")), "category": (1, ("uint8", "uint16")),
+              "number": (1, ("uint8", "uint16", "float32")), "size": (1, ("uint8", "uint16", "float32"))}
 
 
 @dataclass(frozen=True)
@@ -63,11 +69,26 @@ class Column:
 
 @dataclass(frozen=True)
 class PointTable:
-    """n points and their named columns, in file order. Position columns are named `xy:<variant>`."""
+    """n points and their named columns, in file order. Position columns are named `xy:<variant>`.
+
+    A chunk of a bigger table holds its rows [row_start, row_start + n) of n_total (None: n_total = n);
+    quantised columns of every chunk share the whole table's min/max, so chunks concatenate.
+    """
 
     n: int
     columns: dict[str, Column] = field(default_factory=dict)
     version: int = FORMAT_VERSION
+    row_start: int = 0
+    n_total: int | None = None
+
+    @property
+    def total(self) -> int:
+        return self.n if self.n_total is None else self.n_total
+
+    def rows(self, start: int, stop: int) -> PointTable:
+        """Rows [start, stop) as a chunk of this table (same bounds, so values decode the same)."""
+        cols = {k: Column(c.kind, c.data[start:stop], c.min, c.max) for k, c in self.columns.items()}
+        return PointTable(stop - start, cols, self.version, self.row_start + start, self.total)
 
     def positions(self, variant: str) -> np.ndarray:
         """(n, 2) float32 positions of `variant`, dequantised."""
@@ -187,6 +208,8 @@ def encode(table: PointTable) -> bytes:
     n = table.n
     if len(table.columns) > 0xFFFF:
         raise FormatError(f"too many columns ({len(table.columns)})")
+    if table.row_start < 0 or table.row_start + n > table.total or table.total > 0xFFFFFFFF:
+        raise FormatError(f"rows [{table.row_start}, {table.row_start + n}) do not fit a table of {table.total}")
     entries, blocks = [], []
     offset = _align(HEADER.size + ENTRY.size * len(table.columns))
     for name, col in table.columns.items():
@@ -199,6 +222,10 @@ def encode(table: PointTable) -> bytes:
             raise FormatError(f"column {name!r}: unsupported dtype {col.data.dtype}")
         if col.data.ndim not in (1, 2) or len(col.data) != n or col.components not in (1, 2):
             raise FormatError(f"column {name!r}: shape {col.data.shape} does not fit n={n}")
+        comps, dtypes = KIND_RULES[col.kind]
+        if col.components != comps or col.data.dtype.name not in dtypes:
+            raise FormatError(f"column {name!r}: a {col.kind} column is {comps} x {'|'.join(dtypes)}, "
+                              f"got {col.components} x {col.data.dtype}")
         a = col.data.reshape(n, col.components)
         flags, raw = _choose_encoding(a)
         lo = (list(col.min) + [0.0, 0.0])[:2]
@@ -211,7 +238,7 @@ def encode(table: PointTable) -> bytes:
     if size > 0xFFFFFFFF:
         raise FormatError(f"point file would be {size} bytes; the format holds at most 4 GiB")
     out = bytearray(size)
-    out[: HEADER.size] = HEADER.pack(MAGIC, FORMAT_VERSION, len(entries), n, size)
+    out[: HEADER.size] = HEADER.pack(MAGIC, FORMAT_VERSION, len(entries), n, size, table.row_start, table.total)
     for i, e in enumerate(entries):
         out[HEADER.size + i * ENTRY.size : HEADER.size + (i + 1) * ENTRY.size] = e
     for off, raw in blocks:
@@ -224,59 +251,98 @@ def _align(x: int) -> int:
     return (x + ALIGN - 1) // ALIGN * ALIGN
 
 
+def chunk_bounds(n: int, first: int, rest: int) -> list[tuple[int, int]]:
+    """Row ranges of a table split for streaming: `first` rows, then `rest` rows each (one range if n <= first)."""
+    bounds, start, size = [], 0, first
+    while start < n or not bounds:
+        bounds.append((start, min(n, start + size)))
+        start, size = start + size, rest
+    return bounds
+
+
+def encode_chunks(table: PointTable, first: int, rest: int) -> list[bytes]:
+    """The table as consecutive chunk files (see chunk_bounds); the first is small so it draws at once."""
+    return [encode(table.rows(a, b)) for a, b in chunk_bounds(table.n, first, rest)]
+
+
 # --- decoding -----------------------------------------------------------------------------------
 
 
 def decode(buf: bytes, where: str = "point file") -> PointTable:
-    """Parse and validate a point file. Raises FormatError naming `where` and what is wrong."""
+    """Parse and validate a point file (version 1 or 2), checks in the order of docs/point-format.md.
+
+    Raises FormatError naming `where` and what is wrong.
+    """
     buf = bytes(buf)
-    if len(buf) < HEADER.size + 4:
-        raise FormatError(f"{where}: truncated: {len(buf)} bytes is shorter than the {HEADER.size + 4}-byte minimum")
-    magic, version, ncols, n, size = HEADER.unpack_from(buf, 0)
+    fail = lambda msg: FormatError(f"{where}: {msg}")  # noqa: E731
+    if len(buf) < HEADER_V1.size + 4:
+        raise fail(f"truncated: {len(buf)} bytes is shorter than the {HEADER_V1.size + 4}-byte minimum")
+    magic, version, ncols, n, size = HEADER_V1.unpack_from(buf, 0)
     if magic != MAGIC:
-        raise FormatError(f"{where}: not an atlasgen point file (magic {magic!r}, expected {MAGIC!r})")
-    if version != FORMAT_VERSION:
-        raise FormatError(f"{where}: unsupported format version {version} (this decoder reads version {FORMAT_VERSION})")
+        raise fail(f"not an atlasgen point file (magic {magic!r}, expected {MAGIC!r})")
+    if version not in READS:
+        raise fail(f"unsupported format version {version} (this decoder reads versions 1 and 2)")
+    header = HEADER_V1 if version == 1 else HEADER
+    if len(buf) < header.size + 4:
+        raise fail(f"truncated: {len(buf)} bytes is shorter than the {header.size + 4}-byte minimum of version {version}")
+    row_start, n_total = HEADER.unpack_from(buf, 0)[5:] if version == 2 else (0, n)
     if len(buf) < size:
-        raise FormatError(f"{where}: truncated: header says {size} bytes, got {len(buf)}")
+        raise fail(f"truncated: header says {size} bytes, got {len(buf)}")
     if len(buf) > size:
-        raise FormatError(f"{where}: {len(buf) - size} unexpected trailing bytes after the declared {size}")
-    table_end = HEADER.size + ENTRY.size * ncols
-    if table_end + 4 > size:
-        raise FormatError(f"{where}: column table ({ncols} columns) runs past the end of the file")
-    (stored_crc,) = struct.unpack_from("<I", buf, size - 4)
-    crc = zlib.crc32(buf[: size - 4])
+        raise fail(f"{len(buf) - size} unexpected trailing bytes after the declared {size}")
+    table_end = header.size + ENTRY.size * ncols
+    data_end = size - 4  # the checksum is not part of the data area
+    if table_end > data_end:
+        raise fail(f"column table ({ncols} columns) runs past the end of the file")
+    (stored_crc,) = struct.unpack_from("<I", buf, data_end)
+    crc = zlib.crc32(buf[:data_end])
     if crc != stored_crc:
-        raise FormatError(f"{where}: checksum mismatch (stored {stored_crc:08x}, computed {crc:08x}): file is corrupt")
+        raise fail(f"checksum mismatch (stored {stored_crc:08x}, computed {crc:08x}): file is corrupt")
+    if row_start + n > n_total:
+        raise fail(f"rows [{row_start}, {row_start + n}) lie outside the table of {n_total} rows")
     columns: dict[str, Column] = {}
+    used = bytearray(data_end - table_end)  # version 2: which data-area bytes blocks cover (the rest is padding)
+    prev_end = table_end
     for i in range(ncols):
-        kind, dt, comps, flags, off, length, name_len, lo0, lo1, hi0, hi1, name_b = ENTRY.unpack_from(
-            buf, HEADER.size + i * ENTRY.size)
-        col_where = f"{where}: column {i}"
+        at = header.size + i * ENTRY.size
+        kind, dt, comps, flags, off, length, name_len, lo0, lo1, hi0, hi1, name_b = ENTRY.unpack_from(buf, at)
         if not 0 < name_len <= NAME_MAX:
-            raise FormatError(f"{col_where}: bad name length {name_len}")
+            raise fail(f"column {i}: bad name length {name_len}")
         try:
             name = name_b[:name_len].decode("utf-8")
         except UnicodeDecodeError:
-            raise FormatError(f"{col_where}: name is not UTF-8") from None
-        col_where = f"{where}: column {name!r}"
+            raise fail(f"column {i}: name is not UTF-8") from None
+        col = f"column {name!r}"
         if kind not in _KIND_NAMES:
-            raise FormatError(f"{col_where}: unknown kind {kind}")
+            raise fail(f"{col}: unknown kind {kind}")
         if dt not in _DTYPE_NAMES:
-            raise FormatError(f"{col_where}: unknown dtype code {dt}")
-        if comps not in (1, 2):
-            raise FormatError(f"{col_where}: components must be 1 or 2, got {comps}")
+            raise fail(f"{col}: unknown dtype code {dt}")
+        kind_name, dtype = _KIND_NAMES[kind], np.dtype(_DTYPE_NAMES[dt])
+        if version == 2:
+            want_c, dtypes = KIND_RULES[kind_name]
+            if comps != want_c or dtype.name not in dtypes:
+                raise fail(f"{col}: a {kind_name} column is {want_c} x {'|'.join(dtypes)}, got {comps} x {dtype}")
+        elif comps not in (1, 2):
+            raise fail(f"{col}: components must be 1 or 2, got {comps}")
         if flags & ~(FLAG_DELTA | FLAG_PLANES):
-            raise FormatError(f"{col_where}: unknown flags {flags:#x}")
-        dtype = np.dtype(_DTYPE_NAMES[dt])
+            raise fail(f"{col}: unknown flags {flags:#x}")
         if flags & FLAG_DELTA and dtype.kind != "u":
-            raise FormatError(f"{col_where}: delta flag on a {dtype} column")
+            raise fail(f"{col}: delta flag on a {dtype} column")
+        if version == 2 and (any(buf[at + 13 : at + 16]) or any(name_b[name_len:])
+                             or (comps == 1 and (lo1 != 0 or hi1 != 0))):
+            raise fail(f"{col}: nonzero reserved bytes in the column table entry")
         if length != n * comps * dtype.itemsize:
-            raise FormatError(f"{col_where}: data length {length} != n * components * itemsize = {n * comps * dtype.itemsize}")
-        if off % ALIGN or off < table_end or off + length > size - 4:
-            raise FormatError(f"{col_where}: data block [{off}, {off + length}) is misaligned or outside the file")
+            raise fail(f"{col}: data length {length} != n * components * itemsize = {n * comps * dtype.itemsize}")
+        if off % ALIGN:
+            raise fail(f"{col}: data block at {off} is misaligned (not a multiple of {ALIGN})")
+        if off < table_end or off + length > data_end:
+            raise fail(f"{col}: data block [{off}, {off + length}) is outside the file's data area [{table_end}, {data_end})")
+        if version == 2 and off < prev_end:
+            raise fail(f"{col}: data block [{off}, {off + length}) overlaps the previous block or is out of table order")
         if name in columns:
-            raise FormatError(f"{col_where}: duplicate column name")
+            raise fail(f"{col}: duplicate column name")
+        prev_end = off + length
+        used[off - table_end : prev_end - table_end] = b"\1" * length
         raw = buf[off : off + length]
         if flags & FLAG_PLANES:
             a = _unplanes(raw, n, comps, dtype)
@@ -285,5 +351,26 @@ def decode(buf: bytes, where: str = "point file") -> PointTable:
         if flags & FLAG_DELTA:
             a = np.cumsum(a, axis=0, dtype=dtype)  # wraps modulo 2**bits, undoing _delta
         data = a if comps == 2 else a.reshape(n)
-        columns[name] = Column(_KIND_NAMES[kind], data, (lo0, lo1)[:comps], (hi0, hi1)[:comps])
-    return PointTable(n, columns, version)
+        columns[name] = Column(kind_name, data, (lo0, lo1)[:comps], (hi0, hi1)[:comps])
+    if version == 2:
+        area = np.frombuffer(buf, dtype=np.uint8, count=data_end - table_end, offset=table_end)
+        bad = np.flatnonzero(area & (np.frombuffer(bytes(used), dtype=np.uint8) ^ 1))
+        if len(bad):
+            raise fail(f"nonzero padding byte at offset {table_end + int(bad[0])}")
+    return PointTable(n, columns, version, row_start, n_total if version == 2 else None)
+
+
+def concat(chunks: list[PointTable]) -> PointTable:
+    """Chunks in row order (rows 0.. of one table, as encode_chunks wrote them) -> the whole table."""
+    if not chunks:
+        raise FormatError("point file: no chunks")
+    total, at = chunks[0].total, 0
+    for c in chunks:
+        if c.row_start != at or c.total != total or list(c.columns) != list(chunks[0].columns):
+            raise FormatError(f"point file: chunk at row {c.row_start} does not continue the table at row {at}")
+        at += c.n
+    if at != total:
+        raise FormatError(f"point file: chunks hold {at} of {total} rows")
+    first = chunks[0].columns
+    cols = {k: Column(c.kind, np.concatenate([ch.columns[k].data for ch in chunks]), c.min, c.max) for k, c in first.items()}
+    return PointTable(total, cols, chunks[0].version)

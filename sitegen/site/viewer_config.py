@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sitegen.datatypes import DatasetResult
 
-CONFIG_VERSION = 1
+CONFIG_VERSION = 2
 
 
 def plural(noun: str) -> str:
@@ -30,8 +30,11 @@ def viewer_config(r: DatasetResult, variant: str, variants: list[dict], root: st
     return {
         "version": CONFIG_VERSION, "dataset": spec.name, "title": site.title or spec.title, "accent": site.accent,
         "theme": site.theme, "variant": variant, "variants": variants,
-        "points": packed.points, "meta": packed.meta, "neighbors": packed.neighbors,
+        "points": packed.points, "meta": packed.meta, "shards": packed.shards, "ids": packed.ids,
+        **({"search": packed.search} if packed.search else {}),
+        "shardRows": packed.shard_rows,
         "root": root, "entityPage": "e/{slug}.html", "colorBy": site.color_by,
         "fields": [f.descriptor() for f in packed.fields], "count": len(r.entities), "overview": overview,
         "nouns": nouns(site),
     }
+

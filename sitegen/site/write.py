@@ -165,7 +165,7 @@ def render_dataset(r: DatasetResult, common: dict, epoch: int | None,
     dataset = {"title": title, "count": f"{n:,}", "compare": COMPARE_PAGE if len(variants) > 1 else "", "nouns": nouns(site)}
     ctx = {**common, "theme": site.theme, "dataset": dataset, "theme_css": f"{name}/{theme_rel}"}
     ent = r.entities
-    top = sorted(range(n), key=lambda i: (-int(ent.counts[i]), i))[:TOP_FALLBACK]
+    top = packed.paged[:TOP_FALLBACK]  # the most popular entities, each with a page
     urls = []
 
     for v in variants:
@@ -179,7 +179,7 @@ def render_dataset(r: DatasetResult, common: dict, epoch: int | None,
                 "image_alt": f"Overview of the {labels[v]} map of {title}", "url": absolute + rel_dir if absolute else ""}
         files[f"{rel_dir}index.html"] = render(
             "viewer.html.j2", root="../" + depth, ds_root=depth, page=page,
-            data={"points": packed.points}, config_json=json_island(config), overview=depth + packed.thumbs[v],
+            data={"points": packed.points[0]}, config_json=json_island(config), overview=depth + packed.thumbs[v],
             overview_alt=page["image_alt"], thumb_w=WIDTH, thumb_h=HEIGHT, variant_label=labels[v],
             top=[{"href": f"{depth}e/{packed.slugs[i]}.html", "label": str(ent.labels[i]),
                   "note": f"{int(ent.counts[i]):,}"} for i in top],
@@ -202,7 +202,7 @@ def render_dataset(r: DatasetResult, common: dict, epoch: int | None,
     urls += sorted(compare)
     files.update(entity_pages(r, ctx, title, image(packed.thumbs[default]) if absolute else None))
     urls.append(f"{name}/e/index.html")
-    urls += [f"{name}/e/{s}.html" for s in packed.slugs]
+    urls += [f"{name}/e/{packed.slugs[i]}.html" for i in packed.paged]
 
     card = {"href": f"{name}/index.html", "title": title,
             "description": render_markdown(re.split(r"\n\s*\n", spec.description.strip())[0]) if spec.description.strip() else "",

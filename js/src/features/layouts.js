@@ -5,21 +5,25 @@ import { buildGrid } from '../picking.js';
 import { layoutBounds } from '../data.js';
 import { fitView } from '../camera.js';
 
-/** -> {names, variantOf(name), xyOf(v), gridOf(v), boundsOf(v)} for the table's layouts. */
+/**
+ * -> {names, variantOf(name), xyOf(v), gridOf(v), boundsOf(v), reset()} for the table's layouts. A
+ * streaming table (loader.js) grows: reset() drops what was derived from fewer rows; picking sees only
+ * the `loaded` rows.
+ */
 export function createLayouts(table, config) {
-  const n = table.n;
   const names = (config.variants || []).map((v) => v.name).filter((v) => table.columns[`xy:${v}`]);
   if (!names.length) names.push(...Object.keys(table.columns).filter((k) => k.startsWith('xy:')).map((k) => k.slice(3)));
-  const xyCache = {}, gridCache = {}, boundsCache = {};
+  let xyCache = {}, gridCache = {}, boundsCache = {};
   const xyOf = (v) => (xyCache[v] ||= positions(table, v));
   return {
     names,
     /** The layout to show for a requested name: that one if it exists, else the page's, else the first. */
     variantOf: (v) => (names.includes(v) ? v : names.includes(config.variant) ? config.variant : names[0]),
     xyOf,
-    gridOf: (v) => (gridCache[v] ||= buildGrid(xyOf(v), n)),
+    gridOf: (v) => (gridCache[v] ||= buildGrid(xyOf(v), table.loaded ?? table.n)),
     // the file's per-column min/max, or a scan when they are missing
     boundsOf: (v) => (boundsCache[v] ||= layoutBounds(table, v, xyOf(v))),
+    reset: () => { xyCache = {}; gridCache = {}; boundsCache = {}; },
   };
 }
 

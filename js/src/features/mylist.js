@@ -11,9 +11,13 @@ export function wireMyList(ctx) {
     const text = store.get().list;
     ctx.panel?.setListText(text);
     if (!text.trim()) { ctx.panel?.listOut.replaceChildren(); live.set({ listHits: null }); return; }
+    // null: every label is on its way (app.js applies the list again); a prefix index (a big atlas)
+    // cannot match whole titles exactly, so the list is not matched there
+    const index = ctx.searchIndex();
+    if (!index || index.lookup) return;
     const m = await ctx.extras(); // the matching and the report are loaded on first use
     if (store.get().list !== text) return; // superseded while loading
-    const r = m.matchList(ctx.searchIndex(), text, listOpts, live.get().meta.labels);
+    const r = m.matchList(index, text, listOpts, live.get().meta.labels);
     m.renderListReport(ctx, r, (next) => { listOpts = {}; store.set({ list: next }); });
     live.set({ listHits: [...r.matched] });
   }

@@ -11,12 +11,13 @@ export function wirePointState(ctx) {
   /** The selected entity's co-occurring entities: [{i, weight, far, label}]. */
   function selNeighbors() {
     const { selIdx, neighbors, xy, meta } = live.get();
-    if (selIdx < 0 || !neighbors) return [];
+    const row = selIdx >= 0 && neighbors ? neighbors.row(selIdx) : null;
+    if (!row) return [];
     const out = [];
-    for (let j = neighbors.indptr[selIdx]; j < neighbors.indptr[selIdx + 1]; j++) {
-      const i = neighbors.indices[j];
+    for (let j = 0; j < row.indices.length; j++) {
+      const i = row.indices[j];
       const dx = xy[2 * i] - xy[2 * selIdx], dy = xy[2 * i + 1] - xy[2 * selIdx + 1];
-      out.push({ i, weight: neighbors.weights[j], far: Math.hypot(dx, dy) > 0.3, label: meta ? meta.labels.get(i) : String(i) });
+      out.push({ i, weight: row.weights[j], far: Math.hypot(dx, dy) > 0.3, label: (meta && meta.labels.get(i)) || '…' }); // '…': its shard is on its way
     }
     return out;
   }
@@ -42,7 +43,7 @@ export function wirePointState(ctx) {
     }
     if (selIdx >= 0) {
       for (const nb of selNeighbors()) {
-        const a = Math.round(90 + 120 * Math.min(1, nb.weight / (neighbors.weights[neighbors.indptr[selIdx]] || 1)));
+        const a = Math.round(90 + 120 * Math.min(1, nb.weight / (neighbors.row(selIdx)?.weights[0] || 1)));
         lines.push({ x0: xy[2 * selIdx], y0: xy[2 * selIdx + 1], x1: xy[2 * nb.i], y1: xy[2 * nb.i + 1], rgba: nb.far ? [240, 120, 60, a] : [200, 200, 210, a] });
       }
       markers.push({ x: xy[2 * selIdx], y: xy[2 * selIdx + 1], color: colorIndex[selIdx], size: ctx.sizes[selIdx], state: 4 });

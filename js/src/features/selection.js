@@ -27,8 +27,8 @@ export function wireSelection(ctx, pointState) {
       title: meta.labels.get(selIdx),
       count: meta.counts[selIdx],
       fields: fieldValues(meta, ctx.fields, selIdx),
-      href: meta.slugs.length ? ctx.entityHref(meta.slugs.get(selIdx)) : null,
-      neighbors: neighbors ? pointState.selNeighbors() : null,
+      href: meta.slugs.get(selIdx) ? ctx.entityHref(meta.slugs.get(selIdx)) : null, // '': no page, the panel is it
+      neighbors: neighbors?.row(selIdx) ? pointState.selNeighbors() : null, // null: its shard is on its way
       nouns: ctx.nouns,
       onPick: (i) => select(i, true),
       onClose: () => select(-1),
@@ -36,11 +36,14 @@ export function wireSelection(ctx, pointState) {
   }
   /** store.sel -> live.selIdx and the panel. fromUrl: a link that names an entity but no view
    * (an entity page's "Show on the map") opens centred on it, zoomed in. */
+  let flyPending = false; // a big atlas: the linked id's bucket was still on its way (app.js applies again)
   function apply(fromUrl = false) {
     const id = store.get().sel;
     const { meta, selIdx } = live.get();
     const next = id && meta ? (selIdx >= 0 && id === meta.ids.get(selIdx) ? selIdx : indexOfId(meta.ids, id)) : -1;
     live.set({ selIdx: next });
+    if (fromUrl && id && next < 0) flyPending = true;
+    if (next >= 0 || !id) { fromUrl ||= flyPending; flyPending = false; }
     if (fromUrl && next >= 0 && store.get().view.fit) {
       const xy = live.get().xy;
       store.set({ view: { x: xy[2 * next], y: xy[2 * next + 1], k: Math.max(ctx.home().k, 6) } }, { fromUrl: true });

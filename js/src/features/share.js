@@ -16,7 +16,7 @@ export function wireShare(ctx) {
   const say = (text) => { status.textContent = text; setTimeout(() => { if (status.textContent === text) status.textContent = ''; }, 2500); };
   const exportBtn = h('button', {
     type: 'button', text: 'Export', title: 'Download my list, or what the filters show, as CSV',
-    onclick: () => ctx.extras().then((m) => say(`Exported ${fmt(m.exportCsv(ctx))} rows`)),
+    onclick: () => ctx.extras().then(async (m) => say(`Exported ${fmt(await m.exportCsv(ctx))} rows`)),
   });
   const copyBtn = h('button', {
     type: 'button', text: 'Copy link', title: 'Copy a link to this view',

@@ -20,10 +20,11 @@ export function toCsv(rows, meta, fields, xy) {
   return lines.join('\r\n') + '\r\n';
 }
 
-/** Download the chosen entities as `<dataset>.csv`; returns how many rows were written. */
-export function exportCsv(ctx) {
+/** Download the chosen entities as `<dataset>.csv`; resolves to how many rows were written. */
+export async function exportCsv(ctx) {
   const { rows, what } = ctx.chosen();
   const { meta, xy } = ctx.live.get();
+  await meta.ensure?.(rows); // a big atlas: the labels and ids of these rows come from their shards
   const blob = new Blob([toCsv(rows, meta, ctx.fields, xy)], { type: 'text/csv;charset=utf-8' });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);

@@ -5,7 +5,6 @@ import { h, fmt } from '../dom.js';
 import { buildIndex } from '../search.js';
 import { mountSearch } from '../searchbox.js';
 import { colorChannel } from '../palette.js';
-import { indexOfId } from '../data.js';
 
 const TOP = 50;
 
@@ -23,12 +22,15 @@ export async function startFallback(ctx) {
   ui.stage.append(nav);
   if (config.overview) ui.stage.append(h('img.atlas-overview', { src: new URL(config.overview, location.href).href, alt: `Overview of ${config.title || 'the atlas'}` }));
   const meta = await loader.meta();
-  const openSelected = (sel) => {
-    const at = sel && meta.slugs.length ? indexOfId(meta.ids, sel) : -1;
-    if (at >= 0) location.replace(ctx.entityHref(meta.slugs.get(at)));
-    return at >= 0;
+  // an entity with a page opens it; without one (a big atlas caps its pages) the page stays here
+  const openSelected = async (sel) => {
+    const at = sel ? await meta.findId(sel) : -1;
+    if (at >= 0) await meta.ensure([at]);
+    const slug = at >= 0 ? meta.slugs.get(at) : '';
+    if (slug) location.replace(ctx.entityHref(slug));
+    return !!slug;
   };
-  if (openSelected(store.get().sel)) return;
+  if (await openSelected(store.get().sel)) return;
   addEventListener('hashchange', () => openSelected(new URLSearchParams(location.hash.slice(1)).get('sel')));
   // the overview is coloured by the default colour field: its legend
   const desc = (config.fields || []).find((f) => f.name === config.colorBy);
@@ -39,10 +41,15 @@ export async function startFallback(ctx) {
       ...lg.entries.map((e) => h('span.atlas-swatch-row', {}, h('span.atlas-swatch', { style: `background:${e.color}` }), ` ${e.other ? 'Other' : e.name} (${fmt(e.count)})`))));
   }
   const order = Array.from({ length: meta.counts.length }, (_, i) => i).sort((a, b) => meta.counts[b] - meta.counts[a] || a - b).slice(0, TOP);
-  if (meta.slugs.length) {
-    ui.stage.append(h('h2', { text: `The ${TOP} most popular ${nouns.entities}` }),
-      h('ol.atlas-nogl-top', {}, ...order.map((i) => h('li', {}, h('a', { href: ctx.entityHref(meta.slugs.get(i)), text: meta.labels.get(i) })))));
+  await meta.ensure(order);
+  const paged = order.filter((i) => meta.slugs.get(i)); // the most popular have pages unless entity_pages is 0
+  if (paged.length) {
+    ui.stage.append(h('h2', { text: `The ${paged.length} most popular ${nouns.entities}` }),
+      h('ol.atlas-nogl-top', {}, ...paged.map((i) => h('li', {}, h('a', { href: ctx.entityHref(meta.slugs.get(i)), text: meta.labels.get(i) })))));
   }
-  const index = buildIndex(meta.labels, meta.ids, meta.counts);
-  mountSearch(ui.bar, { getIndex: () => index, labels: () => meta.labels, counts: () => meta.counts, hrefOf: (i) => ctx.entityHref(meta.slugs.get(i)) });
+  // a big atlas searches its prefix index; a small one every label in memory
+  let box = null;
+  const index = loader.prefixIndex(() => box?.refresh()) || (await meta.loadAll(), buildIndex(meta.labels, meta.ids, meta.counts));
+  // an entity without a page links to the A-Z list (the map itself needs WebGL)
+  box = mountSearch(ui.bar, { getIndex: () => index, labels: () => meta.labels, counts: () => meta.counts, hrefOf: (i) => (meta.slugs.get(i) ? ctx.entityHref(meta.slugs.get(i)) : rel('e/index.html')) });
 }

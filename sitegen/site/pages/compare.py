@@ -42,7 +42,7 @@ def compare_files(r: DatasetResult, variants: list[str], labels: dict[str, str],
                            + (plain_text(spec.description) or f"{n:,} entities."),
             "image_alt": f"Overview of the {labels[variants[0]]} map of {title}"}
     html = environment().get_template("compare.html.j2").render(
-        root="../", page=page, data={"points": packed.points}, config_json=json_island(config),
+        root="../", page=page, data={"points": packed.points[0]}, config_json=json_island(config),
         layouts=[{"label": labels[v], "href": url(v), "thumb": packed.thumbs[v]} for v in variants],
         thumb_w=WIDTH, thumb_h=HEIGHT, **ctx)
     return {f"{name}/{PAGE}": html.encode("utf-8")}

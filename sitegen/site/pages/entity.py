@@ -12,7 +12,9 @@ from sitegen.site.viewer_config import nouns
 
 
 def entity_pages(r: DatasetResult, ctx: dict, title: str, image: str | None) -> dict[str, bytes]:
-    """`<dataset>/e/<slug>.html` for every entity and the A-Z index `e/index.html` (one compiled template)."""
+    """`<dataset>/e/<slug>.html` for the entities in `packed.paged` (the most popular, `[site] entity_pages`)
+    and the A-Z index `e/index.html` of those pages. A neighbour without a page links to the map
+    (`../index.html#sel=<id>`), where every entity has its panel."""
     name, packed = r.spec.name, r.packed
     words = nouns(r.spec.site)
     ent = r.entities
@@ -22,23 +24,28 @@ def entity_pages(r: DatasetResult, ctx: dict, title: str, image: str | None) -> 
     ip, idx, w = packed.neighbor_indptr, packed.neighbor_indices, packed.neighbor_weights
     in_cluster = cluster_links(r.clusters.get(r.spec.default_variant))
     files = {}
-    for i in range(len(ent)):
+    has_page = set(packed.paged)
+    sel_href = lambda j: "../index.html#" + urlencode({"sel": str(ent.ids[j])})  # noqa: E731
+    for i in packed.paged:
         e = {
             "label": labels[i], "id": str(ent.ids[i]), "count": f"{int(ent.counts[i]):,}",
-            "map_href": "../index.html#" + urlencode({"sel": str(ent.ids[i])}),
+            "map_href": sel_href(i),
             "cluster": in_cluster[i] if in_cluster else None,
             "fields": [(f.label, val) for f in packed.fields if (val := field_text(f, i))],
-            "related": [{"href": f"{slugs[j]}.html", "label": labels[j], "weight": format_number(wt)}
+            "related": [{"href": f"{slugs[j]}.html" if j in has_page else sel_href(j), "label": labels[j], "weight": format_number(wt)}
                         for j, wt in zip(idx[ip[i]:ip[i + 1]].tolist(), w[ip[i]:ip[i + 1]].tolist())],
         }
         page = {"title": f"{labels[i]} · {title}", "description": f"{labels[i]}: in {e['count']} {words['collections']} of {title}.",
                 "image": image or "", "image_alt": f"Overview of {title}", "url": ""}
         files[f"{name}/e/{slugs[i]}.html"] = tpl.render(root="../../", page=page, e=e, **ctx).encode("utf-8")
-    order = sorted(range(len(ent)), key=lambda i: (labels[i].casefold(), slugs[i]))
-    page = {"title": f"All {words['entities']} · {title}", "description": f"Every {words['entity']} of {title}.",
+    order = sorted(packed.paged, key=lambda i: (labels[i].casefold(), slugs[i]))
+    everything = len(order) == len(ent)
+    page = {"title": f"All {words['entities']} · {title}" if everything else f"Most popular {words['entities']} · {title}",
+            "description": f"Every {words['entity']} of {title}." if everything else
+            f"The {len(order):,} most popular of the {len(ent):,} {words['entities']} of {title}; the map finds every one.",
             "image": image or "", "image_alt": f"Overview of {title}", "url": ""}
     files[f"{name}/e/index.html"] = render(
-        "entities.html.j2", root="../../", page=page,
+        "entities.html.j2", root="../../", page=page, shown=f"{len(order):,}",
         entities=[{"href": f"{slugs[i]}.html", "label": labels[i], "note": f"{int(ent.counts[i]):,}"} for i in order],
         **ctx)
     return files
