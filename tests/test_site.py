@@ -17,7 +17,6 @@ import pytest
 from site_fixtures import XSS_IMG, XSS_SCRIPT, read_site_data, tiny_result, viewer_bundle
 
 from sitegen.errors import BuildError
-from sitegen.formats import points
 from sitegen.formats.datafiles import entity_slugs, fnv1a32, top_neighbors
 from sitegen.site.assets import load_assets
 from sitegen.site.templating import json_island, render_markdown

@@ -14,7 +14,6 @@ pages.
 from __future__ import annotations
 
 import dataclasses
-
 import shutil
 import subprocess
 from pathlib import Path
