@@ -39,7 +39,7 @@ def build(spec_paths: list[Path], out: Path, cache_dir: Path, *, force: bool = F
             if reproducible:
                 for r in results:
                     r.stats.pop("timings", None)
-            with rep.stage("site") as tick:
+            with rep.stage("site", datasets=len(results)) as tick:
                 tick.computing()
                 write_site(results, out, viewer_dir=viewer_dir)
     finally:

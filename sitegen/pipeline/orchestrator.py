@@ -59,6 +59,8 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
                          files=_input_files(spec))
     with rep.stage(f"{tag}: load") as tick:
         loaded = store.get("load", load_key, lambda: _timed_load(spec, tick), artifacts.save_loaded, artifacts.read_loaded)
+        tick.size(entities=loaded.collections.n_entities, collections=loaded.collections.n_collections,
+                  memberships=len(loaded.collections.entity))
     timings["load"] = loaded.seconds
     check_sizes(spec, loaded.collections.n_entities)  # fail before the heavy stages, as `validate` does
 
@@ -78,9 +80,11 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
                           [cooc_key])
     if not store.has("knn", fused_key):  # fail now, with the setting to change, not in the OOM killer
         check_graph_memory(spec, loaded.collections, width, NEIGHBORS_K)
-    with rep.stage(f"{tag}: co-occurrence + kNN") as tick:
+    with rep.stage(f"{tag}: co-occurrence + kNN", entities=loaded.collections.n_entities,
+                   pair_incidences=loaded.collections.pair_count()) as tick:
         g = store.get("knn", fused_key, lambda: _timed_knn(spec, loaded, executor, tick),
                       artifacts.save_knn, artifacts.read_knn)
+        tick.size(entities=len(g.kept), pairs=g.info["pairs"], edges=g.info["edges"])
     timings["knn"] = g.info["seconds"]
     if g.info["isolated"]:
         rep.log(f"{tag}: dropped {g.info['isolated']} isolated entities (no association left after filtering)")
@@ -88,15 +92,17 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
     emb = None
     embed_key = stage_key("embed", CODE_VERSION["embed"], {**graph_params, "seed": spec.seed}, [knn_key])
     if need_embedding or any(v.input == "embedding" for v in spec.variants):
-        with rep.stage(f"{tag}: PyMDE embedding") as tick:
+        with rep.stage(f"{tag}: PyMDE embedding", entities=len(g.kept), edges=g.info["edges"],
+                       max_iterations=spec.graph.max_iter) as tick:
             emb = store.get("embed", embed_key, lambda: _timed_embed(spec, g, tick), artifacts.save_embed, artifacts.read_embed)
+            tick.size(iterations=emb.info["iterations"], distortion=emb.info["distortion"])
         timings["embed"] = emb.info["seconds"]
 
     keys = {v.name: stage_key("project", CODE_VERSION["project"], {**spec_params(v), "seed": spec.seed},
                               [embed_key if v.input == "embedding" else knn_key]) for v in spec.variants}
     missing = [v for v in spec.variants if not store.has("project", keys[v.name])]
     names = ", ".join(f"{v.method} '{v.name}'" for v in spec.variants)
-    with rep.stage(f"{tag}: {names}") as tick:
+    with rep.stage(f"{tag}: {names}", entities=len(g.kept)) as tick:
         if missing:
             tick.computing()
             source = GraphInput(None if emb is None else emb.coords, g.knn_idx, g.knn_sim)
@@ -135,7 +141,7 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
         # max(n_neighbors, evaluate.k) of them (ties broken as everywhere)
         return g.knn_idx if g.truth is None else g.truth
 
-    with rep.stage(f"{tag}: quality + clusters") as tick:
+    with rep.stage(f"{tag}: quality + clusters", entities=len(kept), layouts=len(layouts)) as tick:
         quality, clusters = annotate_layouts(spec, store, layouts, entities, truth,
                                              None if emb is None else emb.coords, annotate_keys, tick)
 
@@ -164,7 +170,7 @@ def pack_result(result: DatasetResult, store: ArtifactStore, reporter: Reporter 
     rep = reporter or Reporter(quiet=True)
     params = PackParams.of(result.spec)
     key = stage_key("pack", CODE_VERSION["pack"], params_json(params), [result.key])
-    with rep.stage(f"{result.spec.name}: pack data files"):
+    with rep.stage(f"{result.spec.name}: pack data files", entities=len(result.entities)):
         packed = store.get("pack", key, lambda: pack_dataset(result, params), save_packed, read_packed)
     return result.with_packed(packed)
 
