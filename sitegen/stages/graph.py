@@ -21,8 +21,6 @@ from sitegen.spec import GraphSpec
 from sitegen.stages.fused_kernels import log32
 from sitegen.stages.topk import topk_rows
 
-ROUND = 50  # embed() iterations between convergence checks
-
 
 def association(cooc: sp.csr_matrix, counts: np.ndarray, n_collections: int, transform: str) -> sp.csr_matrix:
     """Similarity matrix (higher = more alike) with the same sparsity as `cooc`.
@@ -131,12 +129,15 @@ class Embedding:
 def embed(knn: KnnGraph, params: GraphSpec, seed: int, progress=None) -> Embedding:
     """PyMDE embedding of the kNN graph into `params.embedding_dim` dimensions.
 
-    Runs `embed` in rounds of ROUND iterations and stops once a round improves the average
-    distortion by less than `params.tol` (relative), or at `params.max_iter`.
+    The problem is PyMDE's; `sitegen.stages.mde` solves it (the same objective and L-BFGS, a leaner
+    evaluation). Stops once ROUND iterations improve the average distortion by less than `params.tol`
+    (relative), or at `params.max_iter`.
     """
     import pymde
     import torch
-    from pymde import constraints, penalties, preprocess, quadratic
+    from pymde import constraints, preprocess, quadratic
+
+    from sitegen.stages import mde as mde_solver
 
     n = knn.idx.shape[0]
     if n < 3:
@@ -159,24 +160,12 @@ def embed(knn: KnnGraph, params: GraphSpec, seed: int, progress=None) -> Embeddi
     neg = preprocess.sample_edges(n, n_rep, exclude=edges).to(device)
     all_edges = torch.cat([edges, neg])
     all_w = torch.cat([weights, -torch.ones(neg.shape[0], dtype=x0.dtype, device=device)])
-    f = penalties.PushAndPull(all_w, attractive_penalty=penalties.Log1p, repulsive_penalty=penalties.Log)
-    mde = pymde.MDE(n_items=n, embedding_dim=params.embedding_dim, edges=all_edges, distortion_function=f,
-                    constraint=constraint, device=device)
+    objective = mde_solver.NeighborObjective(n, all_edges, all_w, params.threads)
     x = x0
-    if (mde.distances(x) == 0).any():
+    if (torch.linalg.vector_norm(x[all_edges[:, 0]] - x[all_edges[:, 1]], dim=1) == 0).any():
         x = x + 1e-4 * torch.randn(x.shape, device=device, dtype=x.dtype)
-    done, prev = 0, None
-    while done < params.max_iter:
-        step = min(ROUND, params.max_iter - done)
-        x = mde.embed(X=x, max_iter=step, eps=1e-12)
-        done += step
-        cur = float(mde.value)
-        if progress:
-            progress(done, params.max_iter)
-        if prev is not None and params.tol > 0 and (prev - cur) <= params.tol * abs(prev):
-            break
-        prev = cur
+    result = mde_solver.solve(objective, x, params.max_iter, params.tol, progress)
     if progress:
         progress(params.max_iter, params.max_iter)
-    coords = x.detach().cpu().numpy().astype(np.float32)
-    return Embedding(coords=coords, iterations=done, distortion=float(mde.value))
+    coords = result.x.cpu().numpy().astype(np.float32)
+    return Embedding(coords=coords, iterations=result.iterations, distortion=result.loss)
