@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit, prange
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")  # d = 0 gives inf, replaced below, not an exception
 def edge_range(x, lhs, rhs, w, n_att, lo, hi, grad):
     """Sum over edges lo:hi of w log(1 + d^1.5) (attractive) / w log(1 - e^-d) (repulsive),
     d = |x_i - x_j|; adds the gradient of that sum with respect to x into grad (n, m) float32.
@@ -55,7 +55,7 @@ def edge_range(x, lhs, rhs, w, n_att, lo, hi, grad):
     return acc
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, error_model="numpy")
 def neighbor_distortion(x, lhs, rhs, w, n_att, bounds):
     """`edge_range` over all edges in parallel parts. Returns (float64 sum, (n, m) float32 gradient).
 
