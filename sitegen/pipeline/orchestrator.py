@@ -170,8 +170,12 @@ def pack_result(result: DatasetResult, store: ArtifactStore, reporter: Reporter 
     rep = reporter or Reporter(quiet=True)
     params = PackParams.of(result.spec)
     key = stage_key("pack", CODE_VERSION["pack"], params_json(params), [result.key])
-    with rep.stage(f"{result.spec.name}: pack data files", entities=len(result.entities)):
-        packed = store.get("pack", key, lambda: pack_dataset(result, params), save_packed, read_packed)
+    with rep.stage(f"{result.spec.name}: pack data files", entities=len(result.entities)) as tick:
+        def compute():
+            tick.computing()
+            return pack_dataset(result, params)
+
+        packed = store.get("pack", key, compute, save_packed, read_packed)
     return result.with_packed(packed)
 
 
