@@ -163,8 +163,8 @@ def main() -> None:
     ap.add_argument("--size", choices=list(SIZES), default="S100k")
     ap.add_argument("--quick", action="store_true", help="same as --size quick")
     ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
-    ap.add_argument("--variants", choices=["issue", "default"], default="issue",
-                    help="issue: map + umap (S1M: map only); default: map only")
+    ap.add_argument("--variants", choices=["issue", "default", "both"], default="issue",
+                    help="issue: map + umap (S1M: map only); default: map only; both: map + umap at any size")
     ap.add_argument("--work", default=str(ROOT / "benchmarks" / "out" / "scale"), help="data, cache and site folder")
     ap.add_argument("--viewer", help="viewer bundle folder (default: js/dist)")
     ap.add_argument("--threads", type=int, default=0, help="NUMBA/OMP threads for the build (0: their defaults)")
@@ -176,7 +176,7 @@ def main() -> None:
     t = time.perf_counter()
     data = make_data(size, work)
     gen_s = time.perf_counter() - t
-    with_umap = args.variants == "issue" and size != "S1M"
+    with_umap = args.variants == "both" or (args.variants == "issue" and size != "S1M")
     spec = write_spec(data, size, args.device, with_umap)
     res = run_build(spec, work / f"dist-{size}", work / f"cache-{size}", Path(args.viewer) if args.viewer else None,
                     args.threads)
