@@ -29,12 +29,14 @@ ROUND = 50  # iterations between convergence tests and progress reports
 
 @dataclass(frozen=True)
 class SolveResult:
-    """x: (n, m) embedding; iterations run; loss: final average distortion; evaluations of the objective."""
+    """x: (n, m) embedding; iterations run; loss: final average distortion; evaluations of the objective;
+    rounds: the distortion after every ROUND iterations."""
 
     x: torch.Tensor
     iterations: int
     loss: float
     evaluations: int
+    rounds: list[float]
 
 
 class NeighborObjective:
@@ -113,6 +115,7 @@ def solve(objective: NeighborObjective, x0: torch.Tensor, max_iter: int, tol: fl
     x = x0.detach().clone()
     x.sub_(x.mean(dim=0))
     losses: list[float] = []
+    rounds: list[float] = []
     evaluations = 0
 
     def closure():
@@ -142,6 +145,7 @@ def solve(objective: NeighborObjective, x0: torch.Tensor, max_iter: int, tol: fl
             if state.get("t", 1.0) == 0:  # a failed line search: start the curvature memory afresh
                 opt.reset()
             if done % ROUND == 0 or done == max_iter:
+                rounds.append(losses[-1])
                 if progress:
                     progress(done, max_iter)
                 if done >= 2 * ROUND and tol > 0:
@@ -149,4 +153,4 @@ def solve(objective: NeighborObjective, x0: torch.Tensor, max_iter: int, tol: fl
                     if (prev - cur) <= tol * abs(prev):
                         break
     final, _ = objective(x)
-    return SolveResult(x=x, iterations=done, loss=float(final), evaluations=evaluations)
+    return SolveResult(x=x, iterations=done, loss=float(final), evaluations=evaluations, rounds=rounds)
