@@ -204,6 +204,10 @@ class SiteSpec(_Strict):
     # what the data's things are called on the site ("book", "reader's list"); plurals add s / es / ies
     entity_noun: str = Field(default="entity", min_length=1, max_length=40)
     collection_noun: str = Field(default="collection", min_length=1, max_length=40)
+    # where adding s / es / ies is wrong ("mouse" -> "mice")
+    entity_noun_plural: str | None = Field(default=None, min_length=1, max_length=40)
+    collection_noun_plural: str | None = Field(default=None, min_length=1, max_length=40)
+    summary: str | None = Field(default=None, max_length=200)  # one line on the front page's card
     # Static pages (e/<slug>.html) for the N most popular entities; every entity still has its panel
     # and a `#sel=<id>` URL in the viewer. 2,000 pages are 6,000 files with their .br/.gz siblings:
     # a 1M-entity atlas stays under the 20,000 files static hosts accept, with room for its ~3,000

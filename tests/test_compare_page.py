@@ -66,7 +66,7 @@ def test_config_island(built):
     assert (cfg["a"], cfg["b"]) == ("tsne", "umap")
     assert [v["url"] for v in cfg["variants"]] == ["index.html", "umap/index.html", "umap2/index.html"]
     tiny = island(built / "tiny" / "compare.html")
-    assert dict(map(tuple, tiny["variants"][0]["figures"])) == {"recall@10": "0.51", "trust": "0.9"}
+    assert dict(map(tuple, tiny["variants"][0]["figures"])) == {"recall@10": "0.510", "trust": "0.900"}
     assert tiny["variants"][1]["figures"] == []
     assert tiny["colorBy"] == "genre" and tiny["count"] == 40 and tiny["entityPage"] == "e/{slug}.html"
 

@@ -35,11 +35,11 @@ def figure_columns(k: int, label: str | None, has_trust: bool = True) -> list[tu
     pages show it in brackets next to the agreement.
     """
     cols = [(f"recall@{k}", f"Neighbour recall@{k}", f"recall@{k}",
-             f"share of each entity's {k} strongest associations in the co-occurrence graph that are "
+             f"share of each point's {k} strongest associations in the co-occurrence graph that are "
              f"among its {k} nearest points on the map")]
     if label:
         cols.append((f"label@{k}", f"Label agreement@{k} (chance)", f"label@{k} (chance)",
-                     f"share of each entity's {k} nearest points that share its {label}; in brackets "
+                     f"share of each point's {k} nearest points that share its {label}; in brackets "
                      "what a random layout scores"))
     if has_trust:
         cols.append(("trust", "Trustworthiness", "trust",

@@ -12,6 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from sitegen.site.assets import TEMPLATES
+from sitegen.site.nouns import upper_first
 
 METHOD_LABELS = {"umap": "UMAP", "tsne": "t-SNE"}
 
@@ -34,6 +35,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              trim_blocks=False, lstrip_blocks=False, finalize=without_bidi_controls)
+    env.filters["upper_first"] = upper_first
     return env
 
 

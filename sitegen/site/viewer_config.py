@@ -17,9 +17,10 @@ def plural(noun: str) -> str:
 
 
 def nouns(site) -> dict[str, str]:
-    """The spec's names for its things, singular and plural (the viewer's `nouns`)."""
-    return {"entity": site.entity_noun, "entities": plural(site.entity_noun),
-            "collection": site.collection_noun, "collections": plural(site.collection_noun)}
+    """The spec's names for its things, singular and plural (the viewer's `nouns`); the plurals are
+    `entity_noun_plural` / `collection_noun_plural` where given."""
+    return {"entity": site.entity_noun, "entities": site.entity_noun_plural or plural(site.entity_noun),
+            "collection": site.collection_noun, "collections": site.collection_noun_plural or plural(site.collection_noun)}
 
 
 def viewer_config(r: DatasetResult, variant: str, variants: list[dict], root: str, overview: str) -> dict:

@@ -13,7 +13,6 @@ Contract with the viewer: docs/site-data.md.
 from __future__ import annotations
 
 import os
-import re
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -29,8 +28,9 @@ from sitegen.site.pages.about import about_context
 from sitegen.site.pages.compare import PAGE as COMPARE_PAGE
 from sitegen.site.pages.compare import compare_files
 from sitegen.site.pages.entity import entity_pages
+from sitegen.site.pages.gallery import gallery_card
 from sitegen.site.pages.sweep import sheet_context
-from sitegen.site.templating import json_island, plain_text, render, render_markdown, variant_label
+from sitegen.site.templating import json_island, plain_text, render, variant_label
 from sitegen.site.viewer_config import nouns, viewer_config
 
 RESERVED_DATASETS = {"assets"}
@@ -130,7 +130,7 @@ def render_site(results: list[DatasetResult], assets: Assets, source_date_epoch:
     page = {"title": title, "heading": title,
             "description": plain_text(results[0].spec.description) if len(results) == 1 else
             f"{len(results)} interactive maps: " + ", ".join(c["title"] for c in cards),
-            "image": (site_base if _absolute(site_base) else "") + first["thumb"], "image_alt": first["thumb_alt"],
+            "image": site_base + first["thumb"] if _absolute(site_base) else "", "image_alt": first["thumb_alt"],
             "url": site_base if _absolute(site_base) else ""}
     files["index.html"] = render("gallery.html.j2", root="", page=page, theme=theme, datasets=cards, **common)
     page404 = {**page, "title": "Page not found", "url": "", "image": ""}
@@ -204,13 +204,7 @@ def render_dataset(r: DatasetResult, common: dict, epoch: int | None,
     urls.append(f"{name}/e/index.html")
     urls += [f"{name}/e/{packed.slugs[i]}.html" for i in packed.paged]
 
-    card = {"href": f"{name}/index.html", "title": title,
-            "description": render_markdown(re.split(r"\n\s*\n", spec.description.strip())[0]) if spec.description.strip() else "",
-            "count": f"{n:,}", "thumb": f"{name}/{packed.thumbs[default]}", "thumb_alt": f"Overview of {title}",
-            "thumb_w": WIDTH, "thumb_h": HEIGHT, "about": f"{name}/about.html",
-            "variants": [{"href": f"{name}/index.html" if v == default else f"{name}/{v}/index.html", "label": labels[v]}
-                         for v in variants]}
-    return files, card, urls
+    return files, gallery_card(r, variants, labels), urls
 
 
 def sitemaps(urls: list[str], base: str, lastmod: str | None) -> dict[str, bytes]:

@@ -6,23 +6,27 @@ import json
 import time
 
 from sitegen.datatypes import DatasetResult
-from sitegen.site.figures import figure_columns, format_figure, format_number
-from sitegen.site.templating import render_markdown, variant_label
+from sitegen.site.figures import format_number
+from sitegen.site.nouns import upper_first
+from sitegen.site.pages.method import layout_cards, pipeline_steps
+from sitegen.site.templating import render_markdown
+from sitegen.site.viewer_config import nouns
 
 # Pipeline statistics in pipeline order, with what they mean (unknown keys follow, as they are).
+# {Entities} / {collections} ...: the dataset's own words (sitegen/site/nouns.py).
 STAT_LABELS = [
     ("rows", "Membership rows read"),
-    ("collections_read", "Collections read"),
-    ("subsampled_collections", "Collections subsampled (longer than filter.max_collection_size)"),
-    ("collections_kept", "Collections kept (2 or more kept members)"),
-    ("entities_read", "Entities read"),
-    ("entities_kept", "Entities kept (filter.min_entity_count)"),
-    ("entities_without_metadata", "Entities without a metadata row (labelled by id)"),
-    ("isolated_dropped", "Isolated entities dropped"),
-    ("entities_embedded", "Entities on the map"),
+    ("collections_read", "{Collections} read"),
+    ("subsampled_collections", "{Collections} subsampled (longer than filter.max_collection_size)"),
+    ("collections_kept", "{Collections} kept (2 or more kept members)"),
+    ("entities_read", "{Entities} read"),
+    ("entities_kept", "{Entities} kept (filter.min_entity_count)"),
+    ("entities_without_metadata", "{Entities} without a metadata row (labelled by id)"),
+    ("isolated_dropped", "Isolated {entities} dropped"),
+    ("entities_embedded", "{Entities} on the map"),
     ("memberships_kept", "Memberships kept"),
-    ("pair_incidences", "Pair incidences (ordered pairs within collections)"),
-    ("cooccurrence_pairs", "Co-occurring entity pairs"),
+    ("pair_incidences", "Pair incidences (ordered pairs within {collections})"),
+    ("cooccurrence_pairs", "Pairs of {entities} that share a {collection}"),
     ("knn_edges", "kNN graph edges"),
     ("mde_iterations", "PyMDE iterations (stopped at convergence)"),
     ("mde_distortion", "PyMDE final average distortion"),
@@ -46,30 +50,29 @@ def about_context(r: DatasetResult, epoch: int | None) -> dict:
     spec = r.spec
     counts = [("Layout variants", str(len(spec.variants)))]
     known = {k for k, _ in STAT_LABELS}
+    words = nouns(spec.site)
+    words.update({upper_first(k): upper_first(v) for k, v in words.items()})
     for key, label in STAT_LABELS:
         if key in r.stats:
-            counts.append((label, _fmt_stat(r.stats[key])))
+            counts.append((label.format(**words), _fmt_stat(r.stats[key])))
     timings = [(STAGE_LABELS.get(k.split(":")[0], k).format(k.partition(":")[2]), f"{float(v):.2f}")
                for k, v in r.stats.get("timings", {}).items()]
     for key, value in sorted(_flatten({k: v for k, v in r.stats.items() if k not in known and k != "timings"}).items()):
         counts.append((key.replace("_", " ").capitalize(), _fmt_stat(value)))
     order = [spec.default_variant] + [v.name for v in spec.variants if v.name != spec.default_variant]
-    shown = [v for v in order if r.quality.get(v)]
-    columns = figure_columns(spec.evaluate.k, spec.evaluate.label, any("trust" in r.quality[v] for v in shown))
-    names = {v.name: variant_label(v) for v in spec.variants}
-    quality = {"head": ["Variant", *[c[1] for c in columns]],
-               "rows": [(names[v], *[format_figure(r.quality[v], c[0]) for c in columns]) for v in shown],
-               "legend": [(c[1], c[3]) for c in columns]}
-    params = spec.model_dump(mode="json", by_alias=True,
+    params = spec.model_dump(mode="json", by_alias=True, exclude_none=True,
                              exclude={"spec_path", "title", "description", "source", "site"})
     src = spec.source
     return {
         "description": render_markdown(spec.description),
         "source": {"url": src.url, "safe_url": src.url.startswith(("http://", "https://")),
                    "license": src.license, "citation": src.citation},
-        "counts": counts, "timings": timings, "quality": quality,
+        "counts": counts, "timings": timings, "pipeline": pipeline_steps(r), "layouts": layout_cards(r, order),
+        "intro": f"Each point is a {words['entity']}. Two {words['entities']} are close on the map when many of "
+                 f"the same {words['collections']} hold both. The map is made in steps:",
+        # unset keys (None, empty tables) are left out rather than shown as null
         "parameters": [(k, json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v)
-                       for k, v in _flatten(params).items()],
+                       for k, v in _flatten(params).items() if v not in (None, {}, [])],
         "built": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(epoch)) if epoch is not None else None,
     }
 

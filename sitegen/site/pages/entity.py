@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from sitegen.datatypes import DatasetResult
 from sitegen.formats.datafiles import membership
 from sitegen.site.figures import field_text, format_number, map_views
+from sitegen.site.nouns import count_of
 from sitegen.site.templating import environment, render
 from sitegen.site.viewer_config import nouns
 
@@ -23,6 +24,9 @@ def entity_pages(r: DatasetResult, ctx: dict, title: str, image: str | None) -> 
     tpl = environment().get_template("entity.html.j2")
     ip, idx, w = packed.neighbor_indptr, packed.neighbor_indices, packed.neighbor_weights
     in_cluster = cluster_links(r.clusters.get(r.spec.default_variant))
+    # Raw co-occurrence counts read as "both in 30 baskets"; other weights (value/time closeness) are no count.
+    together = (lambda wt: "both in " + count_of(int(wt), words["collection"], words["collections"])) if r.spec.cooccurrence.weight == "count" else \
+        (lambda wt: f"weight {format_number(wt)}")
     files = {}
     has_page = set(packed.paged)
     sel_href = lambda j: "../index.html#" + urlencode({"sel": str(ent.ids[j])})  # noqa: E731
@@ -32,7 +36,7 @@ def entity_pages(r: DatasetResult, ctx: dict, title: str, image: str | None) -> 
             "map_href": sel_href(i),
             "cluster": in_cluster[i] if in_cluster else None,
             "fields": [(f.label, val) for f in packed.fields if (val := field_text(f, i))],
-            "related": [{"href": f"{slugs[j]}.html" if j in has_page else sel_href(j), "label": labels[j], "weight": format_number(wt)}
+            "related": [{"href": f"{slugs[j]}.html" if j in has_page else sel_href(j), "label": labels[j], "together": together(wt)}
                         for j, wt in zip(idx[ip[i]:ip[i + 1]].tolist(), w[ip[i]:ip[i + 1]].tolist())],
         }
         page = {"title": f"{labels[i]} · {title}", "description": f"{labels[i]}: in {e['count']} {words['collections']} of {title}.",
