@@ -1,23 +1,40 @@
 // Bundle the viewer: src/main.js -> dist/viewer.js + dist/viewer.css, and the compare page:
 // src/compare.js -> dist/compare.js + dist/compare.css (minified, deterministic: no timestamps, no
-// source maps, no absolute paths). Shaders are imported as text.
+// source maps, no absolute paths). Shaders are imported as text, without comments and indentation.
 //
-// Rarely used parts of the viewer (src/lazy/extras.js: the no-WebGL page, CSV export) are a
-// separate ES module, dist/viewer-extras-<hash>.js, that the viewer imports on first use, so they
-// do not count against its first-load budget. Its content-hashed name is compiled into the viewer
-// (__VIEWER_EXTRAS__) and listed in dist/chunks.txt, which sitegen copies next to the viewer.
+// Parts of the viewer not needed for the first frame and only in some cases (src/lazy/extras.js:
+// the no-WebGL page, search and its indexes, the selection panel's content, CSV export, "Show my
+// list" matching) are a separate ES module, dist/viewer-extras-<hash>.js, that the viewer imports
+// on first use, so they do not count against its first-load budget. Its content-hashed name is
+// compiled into the viewer (__VIEWER_EXTRAS__) and listed in dist/chunks.txt, which sitegen copies
+// next to the viewer.
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// GLSL comments and indentation are for readers, not for the driver: strip them from the shaders
+// and the spaces around punctuation (line breaks stay, so preprocessor directives are untouched).
+const glslText = {
+  name: 'glsl-text',
+  setup(b) {
+    b.onLoad({ filter: /\.(vert|frag)$/ }, (args) => ({
+      loader: 'text',
+      contents: fs.readFileSync(args.path, 'utf8').split('\n')
+        .map((line) => line.replace(/\/\/.*$/, '').trim().replace(/\s+/g, ' '))
+        // no space needed next to these outside a directive (+ and - kept: "a - -b" is not "a--b")
+        .map((line) => (line.startsWith('#') ? line : line.replace(/ ?([=*/<>(),;{}&|?:!]) ?/g, '$1')))
+        .filter(Boolean).join('\n'),
+    }));
+  },
+};
 const out = join(here, 'dist');
 const common = {
   bundle: true,
   minify: true,
   target: ['es2021'],
-  loader: { '.vert': 'text', '.frag': 'text' },
+  plugins: [glslText],
   legalComments: 'none',
   sourcemap: false,
   charset: 'utf8',

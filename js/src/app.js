@@ -4,7 +4,6 @@
 import { pointSizes, baseSize, earlyColors } from './data.js';
 import { syncHash } from './store.js';
 import { createRenderer } from './renderer.js';
-import { buildIndex } from './search.js';
 import { mountPanel } from './panel.js';
 import { h } from './dom.js';
 import { robustFields } from './scales.js';
@@ -103,16 +102,28 @@ export async function startMap(ctx) {
   // number fields get robust domains: one outlier must not flatten a colour scale or histogram
   ctx.fields = robustFields(ctx.fields, live.get().meta.fields);
   wireLabels(ctx);
-  // the search index is built on first use, so a visit that never searches never pays for it; it
-  // needs every label, so on a big atlas the first use fetches the remaining shards (null until then)
-  let index = null;
-  const prefix = loader.prefixIndex(() => ctx.searchBox?.refresh()); // big atlases: a prebuilt prefix index
+  // Search (search.js) comes with the extras module, loaded on the first use of the search box or
+  // for a query or list in the URL, and its index is built then, so a visit that never searches
+  // pays for neither; the box is refreshed when they arrive (null until then). The in-memory index
+  // needs every label, so on a big atlas its first use fetches the remaining shards; atlases with a
+  // prebuilt prefix index (config.search) use that instead.
+  let index = null, prefix = null, searchMod = null, searchLoad = null;
   ctx.searchIndex = () => {
-    if (prefix) return prefix;
+    if (!searchMod) {
+      searchLoad ||= ctx.extras().then((m) => {
+        searchMod = m;
+        ctx.searchBox?.refresh();
+        if (store.get().list) myList.apply();
+      }, () => { searchLoad = null; }); // not loaded (offline): the next use tries again
+      return null;
+    }
+    if (config.search) return (prefix ||= loader.prefixIndex(searchMod.createPrefixIndex, () => ctx.searchBox?.refresh()));
     const m = live.get().meta;
     if (!m.complete()) { m.loadAll().then(() => ctx.onEntities()); return null; }
-    return (index ||= buildIndex(m.labels, m.ids, m.counts));
+    return (index ||= searchMod.buildIndex(m.labels, m.ids, m.counts));
   };
+  /** Ranked hits of `query` in a non-null index from ctx.searchIndex() (search.js's search). */
+  ctx.search = (idx, query, opts) => searchMod.search(idx, query, opts);
   // shards and id buckets arrive on demand: re-resolve the selection (#sel=<id>), redraw what shows names
   let entitiesFrame = 0;
   ctx.onEntities = () => {
@@ -122,7 +133,7 @@ export async function startMap(ctx) {
       live.set({ neighbors: live.get().meta.neighbors() });
       ctx.labels?.invalidate();
       if (prefix && ctx.searchBox?.input.value) ctx.searchBox.refresh(); // result labels came in
-      else if (index === null && live.get().meta.complete()) {
+      else if (searchMod && index === null && live.get().meta.complete()) {
         ctx.searchBox?.refresh();
         if (store.get().list) myList.apply();
       }
@@ -145,6 +156,7 @@ export async function startMap(ctx) {
 
   live.set({ neighbors: await loader.neighbors() });
   await pointsDone;
+  await selection.shown(); // a link naming an entity: its panel is part of being ready
   ui.root.dataset.ready = 'true';
   window.__atlasReady = true;
 }

@@ -229,7 +229,7 @@ async function start() {
   A.enableLabels(lopts); B.enableLabels(lopts);
   const ensureIndex = () => (index ||= buildIndex(meta.labels, meta.ids, meta.counts));
   mountSearch(bar, {
-    getIndex: ensureIndex, labels: () => meta.labels, counts: () => meta.counts,
+    getIndex: ensureIndex, search, labels: () => meta.labels, counts: () => meta.counts,
     onChoose: (i) => { hits = []; select(i, { fly: true }); refreshState(); },
     onQuery: (q) => { hits = q ? search(ensureIndex(), q, { limit: 200 }).map((r) => r.i) : []; refreshState(); },
   });

@@ -6,7 +6,6 @@
 import { decodePoints, FormatError } from './format.js';
 import { decodeMsgpack } from './msgpack.js';
 import { decodeCore, createEntities, fnv1a32 } from './entities.js';
-import { createPrefixIndex } from './search.js';
 
 // Sites with at most this many shards load them all up front (search and "my list" need every
 // label; 8 shards are ~16k entities), bigger ones on demand.
@@ -37,7 +36,7 @@ function addChunk(table, chunk, rel) {
 
 /**
  * createLoader(config, url, onLoad?) -> {points(), streamPoints(onChunk), allPoints(), startRest(), meta(),
- * neighbors(), prefixIndex(onBucket)}; `url(rel)` resolves a dataset-relative path; onLoad() runs whenever a shard or id bucket
+ * neighbors(), prefixIndex(create, onBucket)}; `url(rel)` resolves a dataset-relative path; onLoad() runs whenever a shard or id bucket
  * arrives. points() resolves to the growing table once its first chunk is in: {n (all rows), loaded,
  * columns} as decodePoints' columns with data for all n rows. streamPoints(onChunk) adds the other
  * chunks in order, calling onChunk(table) after each; allPoints() resolves to the complete table.
@@ -79,7 +78,10 @@ export function createLoader(config, url, onLoad) {
     startRest,
     meta: entities,
     neighbors: () => entities().then((m) => m.neighbors()),
-    /** The prefix search index of a big atlas (config.search), or null: search the labels in memory. */
-    prefixIndex: (onBucket) => (config.search ? (prefix ||= createPrefixIndex(config.search, fetchBuf, onBucket, decodeMsgpack, fnv1a32)) : null),
+    /**
+     * The prefix search index of a big atlas (config.search), or null: search the labels in memory.
+     * create: search.js's createPrefixIndex (it comes with the lazily loaded extras module).
+     */
+    prefixIndex: (create, onBucket) => (config.search ? (prefix ||= create(config.search, fetchBuf, onBucket, decodeMsgpack, fnv1a32)) : null),
   };
 }

@@ -1,13 +1,14 @@
 // The search box: as-you-type results in an ARIA listbox, arrows / Enter / Escape, and a
-// `choose(index)` callback. Matching and ranking are in search.js.
+// `choose(index)` callback. Matching and ranking are in search.js, passed in as `search` so that
+// the viewer can load them on first use (app.js) instead of with its first load.
 import { h, fmt } from './dom.js';
-import { search } from './search.js';
 
 let uid = 0;
 
 /**
- * mount(parent, {getIndex(), labels(), counts(), pass(), onChoose(i), onQuery(q), hrefOf(i)?}).
- * With hrefOf (no-WebGL fallback), results are links to entity pages.
+ * mount(parent, {getIndex(), search(index, query, opts), labels(), counts(), pass(), onChoose(i), onQuery(q), hrefOf(i)?}).
+ * getIndex() may return null (not ready yet; call refresh() when it is). With hrefOf (no-WebGL
+ * fallback), results are links to entity pages.
  */
 export function mountSearch(parent, opts) {
   const id = `atlas-search-${++uid}`;
@@ -42,7 +43,7 @@ export function mountSearch(parent, opts) {
   function run() {
     pending = 0;
     const index = opts.getIndex();
-    results = index ? search(index, input.value, { limit: 12, pass: opts.pass?.() }) : [];
+    results = index ? opts.search(index, input.value, { limit: 12, pass: opts.pass?.() }) : [];
     active = results.length ? 0 : -1;
     render();
     opts.onQuery?.(input.value, results);

@@ -1,9 +1,9 @@
 // The selected entity: store.sel (an id) <-> live.selIdx, the detail panel with its co-occurring
 // entities, and ctx.select(i, fly) for everything that selects (taps, search, the neighbour list).
 import { indexOfId } from '../data.js';
-import { renderDetail, fieldValues } from '../tooltip.js';
+import { fieldValues } from '../tooltip.js';
 
-/** Sets ctx.select; returns {apply()} (store.sel -> selection) and {showDetail()}. */
+/** Sets ctx.select; returns {apply()} (store.sel -> selection) and shown() (resolves once a selection's panel is up). */
 export function wireSelection(ctx, pointState) {
   const { ui, store, live, config } = ctx;
 
@@ -19,11 +19,18 @@ export function wireSelection(ctx, pointState) {
       ctx.camera.flyTo({ x: xy[2 * i], y: xy[2 * i + 1], k: Math.max(v.k, 6) });
     }
   }
+  // the panel's content comes with the extras module, loaded on the first selection; it then shows
+  // the selection of that moment (a later one, or none, may have replaced the one that asked)
+  let detailMod = null, detailLoad = null;
   function showDetail() {
     const { selIdx, meta, neighbors } = live.get();
     if (selIdx < 0 || !meta) { ui.detail.hidden = true; ui.root.classList.remove('atlas-has-detail'); return; }
+    if (!detailMod) {
+      detailLoad ||= ctx.extras().then((m) => { detailMod = m; showDetail(); }, () => { detailLoad = null; });
+      return;
+    }
     ui.root.classList.add('atlas-has-detail');
-    renderDetail(ui.detail, {
+    detailMod.renderDetail(ui.detail, {
       title: meta.labels.get(selIdx),
       count: meta.counts[selIdx],
       fields: fieldValues(meta, ctx.fields, selIdx),
@@ -59,5 +66,5 @@ export function wireSelection(ctx, pointState) {
     if (inDetail) ui.canvas.focus();
   });
   ctx.select = select;
-  return { apply };
+  return { apply, shown: () => detailLoad };
 }

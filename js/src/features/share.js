@@ -2,16 +2,8 @@
 // bar, with a short spoken status.
 import { h, fmt } from '../dom.js';
 
-/** Sets ctx.chosen() -> {rows, what}; returns the controls for the bar. */
+/** Returns the controls for the bar (what "Export" writes is chosen in lazy/export.js). */
 export function wireShare(ctx) {
-  const { live, n } = ctx;
-  ctx.chosen = () => {
-    const { listHits, pass } = live.get();
-    if (listHits?.length) return { rows: listHits, what: 'my-list' };
-    const rows = [];
-    for (let i = 0; i < n; i++) if (!pass || pass[i]) rows.push(i);
-    return { rows, what: pass ? 'filtered' : 'all' };
-  };
   const status = h('span.atlas-status', { role: 'status' });
   const say = (text) => { status.textContent = text; setTimeout(() => { if (status.textContent === text) status.textContent = ''; }, 2500); };
   const exportBtn = h('button', {

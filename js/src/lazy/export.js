@@ -20,9 +20,18 @@ export function toCsv(rows, meta, fields, xy) {
   return lines.join('\r\n') + '\r\n';
 }
 
+/** The entities to export: {rows, what} (what names the file). */
+export function chosen(ctx) {
+  const { listHits, pass } = ctx.live.get();
+  if (listHits?.length) return { rows: listHits, what: 'my-list' };
+  const rows = [];
+  for (let i = 0; i < ctx.n; i++) if (!pass || pass[i]) rows.push(i);
+  return { rows, what: pass ? 'filtered' : 'all' };
+}
+
 /** Download the chosen entities as `<dataset>.csv`; resolves to how many rows were written. */
 export async function exportCsv(ctx) {
-  const { rows, what } = ctx.chosen();
+  const { rows, what } = chosen(ctx);
   const { meta, xy } = ctx.live.get();
   await meta.ensure?.(rows); // a big atlas: the labels and ids of these rows come from their shards
   const blob = new Blob([toCsv(rows, meta, ctx.fields, xy)], { type: 'text/csv;charset=utf-8' });

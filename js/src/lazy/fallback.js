@@ -2,7 +2,7 @@
 // its colour legend, the navigation (layouts, all entities, about), the most popular entities as
 // links, and a search that links to entity pages. A link naming an entity (#sel=) opens its page.
 import { h, fmt } from '../dom.js';
-import { buildIndex } from '../search.js';
+import { buildIndex, search, createPrefixIndex } from '../search.js';
 import { mountSearch } from '../searchbox.js';
 import { colorChannel } from '../palette.js';
 
@@ -49,7 +49,7 @@ export async function startFallback(ctx) {
   }
   // a big atlas searches its prefix index; a small one every label in memory
   let box = null;
-  const index = loader.prefixIndex(() => box?.refresh()) || (await meta.loadAll(), buildIndex(meta.labels, meta.ids, meta.counts));
+  const index = loader.prefixIndex(createPrefixIndex, () => box?.refresh()) || (await meta.loadAll(), buildIndex(meta.labels, meta.ids, meta.counts));
   // an entity without a page links to the A-Z list (the map itself needs WebGL)
-  box = mountSearch(ui.bar, { getIndex: () => index, labels: () => meta.labels, counts: () => meta.counts, hrefOf: (i) => (meta.slugs.get(i) ? ctx.entityHref(meta.slugs.get(i)) : rel('e/index.html')) });
+  box = mountSearch(ui.bar, { getIndex: () => index, search, labels: () => meta.labels, counts: () => meta.counts, hrefOf: (i) => (meta.slugs.get(i) ? ctx.entityHref(meta.slugs.get(i)) : rel('e/index.html')) });
 }
