@@ -207,3 +207,15 @@ def test_no_cluster_line_without_clusters(tmp_path):
     meta = read_site_data(out / "tiny" / "data")
     assert "clusters" not in meta
     assert "In cluster" not in (out / "tiny" / "e" / f"{meta['slugs'][0]}.html").read_text()
+
+
+def test_a_term_only_the_long_tail_carries_does_not_name_the_cluster():
+    xy, groups = planted(3)
+    counts = np.ones(len(groups))
+    in0 = np.flatnonzero(groups == 0)
+    counts[in0[:16]] = 100  # the 40% everyone knows do not carry "tail"; the other 60% do
+    tags = column(("tail",) if i in set(in0[16:].tolist()) else () for i in range(len(groups)))
+    assert over_represented(tags, groups == 0)  # by members alone it would qualify ...
+    assert over_represented(tags, groups == 0, weights=counts) == []  # ... not by popularity
+    c = find_clusters(xy, "map", np.array([f"e{i}" for i in range(len(xy))]), counts, {"tags": tags}, {"tags": "tags"})
+    assert "tail" not in by_group(c, groups)[0]

@@ -54,11 +54,15 @@ def cluster_layout(xy: np.ndarray, min_cluster_size: int | None = None) -> np.nd
     return np.where(raw >= 0, remap[np.maximum(raw, 0)], -1).astype(np.int64)
 
 
-def over_represented(values: np.ndarray, member: np.ndarray, k: int = MAX_TERMS) -> list[tuple[str, float]]:
+def over_represented(values: np.ndarray, member: np.ndarray, k: int = MAX_TERMS,
+                     weights: np.ndarray | None = None) -> list[tuple[str, float]]:
     """The `k` values most over-represented among `member` entities, best first, with their scores.
 
     values: (n,) object column: str (category, "" = missing) or tuple of str (tags)
     member: (n,) bool mask of the cluster
+    weights: (n,) popularity; when given, the members carrying the value must also hold MIN_SHARE
+        of the cluster's popularity: a map name is read against the titles people know, so a value
+        of the long tail alone ("memoir" over Me Before You and The Martian) does not qualify
     A value qualifies when at least MIN_SHARE of the cluster carries it (a name must describe the
     cluster, not a handful of its members), it is at least MIN_LIFT times as common in the cluster
     as on the whole map, and at least two members carry it.
@@ -82,6 +86,10 @@ def over_represented(values: np.ndarray, member: np.ndarray, k: int = MAX_TERMS)
     with np.errstate(divide="ignore", invalid="ignore"):
         lift = np.where(p_all > 0, share / p_all, 0.0)
         ok = (lift >= MIN_LIFT) & (inside >= 2) & (share >= MIN_SHARE)
+        if weights is not None:
+            w = np.asarray(weights, dtype=np.float64)
+            held = np.bincount(cols[member[rows]], weights=w[rows][member[rows]], minlength=len(vocab))
+            ok &= held >= MIN_SHARE * max(float(w[member].sum()), 1e-12)
         score = np.where(ok, share * np.log(lift), -np.inf)
     names = np.array(list(vocab), dtype=object)
     best = np.argsort(-score, kind="stable")[:k]
@@ -141,7 +149,7 @@ def find_clusters(xy: np.ndarray, variant: str, labels: np.ndarray, counts: np.n
         member = ids == c
         where = np.flatnonzero(member)
         top = where[np.lexsort((where, -counts[where]))][:MAX_MEMBERS]
-        ranked.append(_terms(themed, member))
+        ranked.append(_terms(themed, member, counts))
         pts = xy[member]
         cx, cy = np.median(pts, axis=0)
         lo, hi = np.percentile(pts, [10, 90], axis=0)
@@ -201,13 +209,13 @@ def _short(text: str) -> str:
     return text if len(text) <= MEMBER_CHARS else text[: MEMBER_CHARS - 1].rstrip() + "…"
 
 
-def _terms(themed: dict[str, tuple[np.ndarray, bool]], member: np.ndarray) -> list[str]:
+def _terms(themed: dict[str, tuple[np.ndarray, bool]], member: np.ndarray, counts: np.ndarray) -> list[str]:
     """Every qualifying value of the naming fields, best first: the preferred fields' values before
     the others', then by score. A value in two fields (a top genre that is also a shelf) counts once;
     a number is named with its field ("department 36")."""
     scored = []
     for name, (col, preferred) in themed.items():
-        for value, score in over_represented(col, member, k=MAX_TERMS + 2):
+        for value, score in over_represented(col, member, k=MAX_TERMS + 2, weights=counts):
             scored.append((not preferred, -score, name, value))
     scored.sort()
     out, used = [], set()
