@@ -13,7 +13,7 @@ from site_fixtures import XSS_IMG, read_site_data, tiny_result, viewer_bundle
 from sitegen.formats.datafiles import CLUSTER_KEYS, membership
 from sitegen.site.figures import map_views
 from sitegen.site.write import write_site
-from sitegen.stages.clusters import find_clusters
+from sitegen.stages.clusters import find_clusters, naming_fields, over_represented
 from sitegen.stages.pack import with_packed
 
 
@@ -66,6 +66,98 @@ def test_clusters_with_the_same_terms_are_told_apart_by_their_most_popular_membe
     assert names[2] != names[3]
 
 
+
+def column(values) -> np.ndarray:
+    values = list(values)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def named(groups: np.ndarray, fields: dict, types: dict, preferred=(), labels=None) -> dict:
+    xy = planted(int(groups.max()) + 1, int((groups == 0).sum()))[0]
+    labels = np.array([f"e{i}" for i in range(len(xy))]) if labels is None else labels
+    return find_clusters(xy, "map", labels, np.arange(len(xy), 0, -1), fields, types, preferred=preferred)
+
+
+def by_group(c: dict, groups: np.ndarray) -> list[str]:
+    """Each planted group's cluster name (clusters are numbered by size, so look them up by membership)."""
+    member = membership(c)
+    return [c["labels"][int(member[groups == g][0])] for g in range(int(groups.max()) + 1)]
+
+
+def test_code_like_fields_never_name_a_cluster():
+    xy, groups = planted(4)
+    # Each field below matches the groups exactly, so its values would win on share and lift alike.
+    language = column(["ara", "en-US", "fre", "ger"][g] for g in groups)  # ISO 639 / locale codes
+    isbn = column(f"B00X{g}{g}" for g in groups)  # identifiers
+    year = column(str(1990 + g) for g in groups)  # numbers, in a field the spec does not colour by
+    shelves = column(("common", f"theme{g}") if i % 5 else ("common",) for i, g in enumerate(groups))
+    fields = {"language": language, "isbn": isbn, "year": year, "shelves": shelves}
+    types = {"language": "category", "isbn": "category", "year": "category", "shelves": "tags"}
+    c = named(groups, fields, types)
+    assert by_group(c, groups) == ["theme0", "theme1", "theme2", "theme3"]
+    assert set(naming_fields(fields, types)) == {"shelves"}
+    # Short words among many real ones ("art", "war" on goodbooks) keep their field.
+    words = column(["art", "war", "fantasy", "romance", "mystery", "horror"][i % 6] for i in range(len(groups)))
+    assert set(naming_fields({"genre": words}, {"genre": "category"})) == {"genre"}
+
+
+def test_a_number_field_the_map_is_coloured_by_names_clusters_with_its_field_name():
+    xy, groups = planted(3)
+    department = column(str(10 + g) for g in groups)
+    c = named(groups, {"department": department}, {"department": "category"}, preferred=("department",))
+    assert by_group(c, groups) == ["department 10", "department 11", "department 12"]
+
+
+def test_a_rare_high_lift_term_loses_to_one_most_members_carry():
+    xy, groups = planted(4)
+    in0 = np.flatnonzero(groups == 0)
+    rare = set(in0[:2].tolist())  # 5% of cluster 0 and nowhere else: lift 4
+    broad = set(in0[:24].tolist()) | set(np.flatnonzero(groups > 0)[::3][:36].tolist())  # 60% of it, lift 1.6
+    tags = column(tuple(t for t, on in (("rare", i in rare), ("broad", i in broad)) if on) for i in range(len(groups)))
+    c = named(groups, {"tags": tags}, {"tags": "tags"})
+    assert by_group(c, groups)[0] == "broad"
+    assert over_represented(tags, groups == 0) == [("broad", pytest.approx(0.6 * np.log(0.6 / (60 / 160))))]
+
+
+def test_terms_read_in_one_order_whatever_their_scores():
+    xy, groups = planted(4)
+    # group 0: all "beta", 80% "Alpha"; group 1: all "Alpha", 80% "beta": ranked in opposite orders
+    tags = column(tuple(t for t, on in (("beta", g == 0 or (g == 1 and i % 5 < 4)),
+                                        ("Alpha", g == 1 or (g == 0 and i % 5 < 4))) if on)
+                  for i, g in enumerate(groups))
+    c = named(groups, {"tags": tags}, {"tags": "tags"})
+    member = membership(c)
+    k0, k1 = int(member[groups == 0][0]), int(member[groups == 1][0])
+    assert c["terms"][k0] == c["terms"][k1] == ["Alpha", "beta"]
+    assert c["labels"][k0].startswith("Alpha · beta") and c["labels"][k1].startswith("Alpha · beta")
+
+
+def test_neighbouring_clusters_never_share_a_name():
+    xy, groups = planted(4)
+    # groups 0 and 1 (neighbours on the circle) share "a" and "b"; each has a third term of its own
+    # on 45% of it, which tells them apart
+    tags = column(("a", "b", f"own{g}") if g < 2 and i % 20 < 9 else ("a", "b") if g < 2 else (f"theme{g}",)
+                  for i, g in enumerate(groups))
+    c = named(groups, {"tags": tags}, {"tags": "tags"})
+    assert by_group(c, groups) == ["a · b · own0", "a · b · own1", "theme2", "theme3"]
+    # No distinguishing term: the most popular member; and titles alike too: numbered.
+    same = column(("a",) for _ in groups)
+    c = named(groups, {"tags": same}, {"tags": "tags"})
+    names = c["labels"]
+    assert len(set(names)) == 4 and all(n.startswith("e") for n in names)  # no term qualifies: members
+    c = named(groups, {"tags": same}, {"tags": "tags"}, labels=np.array(["Emma"] * len(groups)))
+    assert sorted(c["labels"]) == ["Emma, Emma", "Emma, Emma (2)", "Emma, Emma (3)", "Emma, Emma (4)"]
+
+
+def test_a_cluster_without_a_qualifying_term_is_named_by_its_most_popular_members():
+    xy, groups = planted(3)
+    labels = np.array([f"Book {i} (Series, #{i})" for i in range(len(groups))])
+    c = named(groups, {"tags": column(("common",) for _ in groups)}, {"tags": "tags"}, labels=labels)
+    assert by_group(c, groups) == [f"Book {40 * g}, Book {40 * g + 1}" for g in range(3)]
+
+
 @pytest.fixture(scope="module")
 def clustered_site(tmp_path_factory):
     """The tiny fixture site with planted blobs as its default layout and clusters computed on it."""
@@ -115,3 +207,15 @@ def test_no_cluster_line_without_clusters(tmp_path):
     meta = read_site_data(out / "tiny" / "data")
     assert "clusters" not in meta
     assert "In cluster" not in (out / "tiny" / "e" / f"{meta['slugs'][0]}.html").read_text()
+
+
+def test_a_term_only_the_long_tail_carries_does_not_name_the_cluster():
+    xy, groups = planted(3)
+    counts = np.ones(len(groups))
+    in0 = np.flatnonzero(groups == 0)
+    counts[in0[:16]] = 100  # the 40% everyone knows do not carry "tail"; the other 60% do
+    tags = column(("tail",) if i in set(in0[16:].tolist()) else () for i in range(len(groups)))
+    assert over_represented(tags, groups == 0)  # by members alone it would qualify ...
+    assert over_represented(tags, groups == 0, weights=counts) == []  # ... not by popularity
+    c = find_clusters(xy, "map", np.array([f"e{i}" for i in range(len(xy))]), counts, {"tags": tags}, {"tags": "tags"})
+    assert "tail" not in by_group(c, groups)[0]

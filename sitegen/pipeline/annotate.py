@@ -54,7 +54,8 @@ def annotate_layouts(spec: DatasetSpec, store: ArtifactStore, layouts: dict[str,
 
     def name(xy: np.ndarray, variant: str) -> dict:
         tick.computing()
-        return find_clusters(xy, variant, entities.labels, entities.counts, entities.fields, entities.field_types)
+        return find_clusters(xy, variant, entities.labels, entities.counts, entities.fields, entities.field_types,
+                             preferred=naming_preference(spec))
 
     quality, clusters = {}, {}
     for v, xy in layouts.items():
@@ -78,3 +79,9 @@ def _save_clusters(x: dict, d: Path) -> None:
 
 def _read_clusters(d: Path) -> dict:
     return msgpack.unpackb((d / "clusters.msgpack").read_bytes(), raw=False)
+
+
+def naming_preference(spec: DatasetSpec) -> tuple[str, ...]:
+    """The fields whose values name clusters first: the colour-by field (the names then match the
+    legend) and the evaluation label."""
+    return tuple(f for f in (spec.site.color_by, spec.evaluate.label) if f)

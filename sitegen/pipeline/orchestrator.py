@@ -19,7 +19,7 @@ from sitegen.datatypes import Collections, DatasetResult, Entities
 from sitegen.errors import SpecError
 from sitegen.formats.datafiles import NEIGHBORS_K
 from sitegen.pipeline import artifacts
-from sitegen.pipeline.annotate import annotate_layouts
+from sitegen.pipeline.annotate import annotate_layouts, naming_preference
 from sitegen.pipeline.cache import ArtifactStore, stage_key
 from sitegen.pipeline.executors import DaskExecutor, LocalExecutor
 from sitegen.pipeline.memory import check_graph_memory, check_matrix_memory
@@ -32,7 +32,7 @@ from sitegen.stages.project import GraphInput
 
 # Bump a stage's number when its code changes what it computes: its cached artifacts (and every
 # downstream one, through the upstream keys) are then recomputed.
-CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 3, "embed": 2, "project": 5, "quality": 2, "clusters": 1, "pack": 3}
+CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 3, "embed": 2, "project": 5, "quality": 2, "clusters": 2, "pack": 3}
 
 
 def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | None = None,
@@ -134,7 +134,7 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
     q_params = {"k": spec.evaluate.k, "label": spec.evaluate.label, "seed": spec.seed, "trust": emb is not None}
     q_up = [embed_key] if emb is not None else []
     annotate_keys = {v: (stage_key("quality", CODE_VERSION["quality"], q_params, [keys[v], *q_up]),
-                         stage_key("clusters", CODE_VERSION["clusters"], {}, [keys[v]])) for v in layouts}
+                         stage_key("clusters", CODE_VERSION["clusters"], {"prefer": naming_preference(spec)}, [keys[v]])) for v in layouts}
 
     def truth():
         # recall is measured against each entity's strongest associations: the fused pass ranked

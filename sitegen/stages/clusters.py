@@ -19,6 +19,13 @@ import numpy as np
 MAX_TERMS = 2
 MAX_MEMBERS = 3
 MIN_LIFT = 1.5  # a term must be this much more common in the cluster than overall
+MIN_SHARE = 0.4  # ... and carried by at least this share of the cluster's members
+SEP = " · "
+# Code-like values: ISO 639 / locale codes ("eng", "en-US"), short abbreviations, identifiers
+# ("B00X12", "tt0111161"), numbers. A field with CODE_SHARE of its distinct values such is a code field.
+CODE = re.compile(r"[A-Za-z]{1,3}(?:[-_][A-Za-z0-9]{2,4})?|[A-Za-z]{0,3}\d[\w-]*")
+NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+CODE_SHARE = 0.8
 MAX_CATEGORIES = 5000  # fields with more distinct values than this are identifiers, not themes
 MEMBER_CHARS = 28  # a member's name added to tell apart clusters with the same terms
 
@@ -47,13 +54,20 @@ def cluster_layout(xy: np.ndarray, min_cluster_size: int | None = None) -> np.nd
     return np.where(raw >= 0, remap[np.maximum(raw, 0)], -1).astype(np.int64)
 
 
-def over_represented(values: np.ndarray, member: np.ndarray, k: int = MAX_TERMS) -> list[tuple[str, float]]:
-    """The `k` values most over-represented among `member` entities.
+def over_represented(values: np.ndarray, member: np.ndarray, k: int = MAX_TERMS,
+                     weights: np.ndarray | None = None) -> list[tuple[str, float]]:
+    """The `k` values most over-represented among `member` entities, best first, with their scores.
 
     values: (n,) object column: str (category, "" = missing) or tuple of str (tags)
     member: (n,) bool mask of the cluster
-    Score: p(t | cluster) * log(p(t | cluster) / p(t)), the term's share of the KL divergence,
-    which favours values both frequent in the cluster and specific to it; lift >= MIN_LIFT.
+    weights: (n,) popularity; when given, the members carrying the value must also hold MIN_SHARE
+        of the cluster's popularity: a map name is read against the titles people know, so a value
+        of the long tail alone ("memoir" over Me Before You and The Martian) does not qualify
+    A value qualifies when at least MIN_SHARE of the cluster carries it (a name must describe the
+    cluster, not a handful of its members), it is at least MIN_LIFT times as common in the cluster
+    as on the whole map, and at least two members carry it.
+    Score: share * log(lift) = p(t | cluster) * log(p(t | cluster) / p(t)), the term's part of the
+    KL divergence: frequent in the cluster and specific to it, where lift alone would crown rare values.
     """
     is_tags = len(values) > 0 and isinstance(values[0], (tuple, list))
     vocab: dict[str, int] = {}
@@ -68,38 +82,74 @@ def over_represented(values: np.ndarray, member: np.ndarray, k: int = MAX_TERMS)
     total = np.bincount(cols, minlength=len(vocab)).astype(np.float64)
     inside = np.bincount(cols[member[rows]], minlength=len(vocab)).astype(np.float64)
     p_all = total / len(values)
-    p_in = inside / max(int(member.sum()), 1)
+    share = inside / max(int(member.sum()), 1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        lift = np.where(p_all > 0, p_in / p_all, 0.0)
-        score = np.where((lift >= MIN_LIFT) & (inside >= 2), p_in * np.log(lift), -np.inf)
+        lift = np.where(p_all > 0, share / p_all, 0.0)
+        ok = (lift >= MIN_LIFT) & (inside >= 2) & (share >= MIN_SHARE)
+        if weights is not None:
+            w = np.asarray(weights, dtype=np.float64)
+            held = np.bincount(cols[member[rows]], weights=w[rows][member[rows]], minlength=len(vocab))
+            ok &= held >= MIN_SHARE * max(float(w[member].sum()), 1e-12)
+        score = np.where(ok, share * np.log(lift), -np.inf)
     names = np.array(list(vocab), dtype=object)
     best = np.argsort(-score, kind="stable")[:k]
     return [(str(names[j]), float(score[j])) for j in best if np.isfinite(score[j])]
 
 
+def naming_fields(fields: dict[str, np.ndarray], field_types: dict[str, str],
+                  preferred: tuple[str | None, ...] = ()) -> dict[str, tuple[np.ndarray, bool]]:
+    """The category / tags fields whose values may name clusters: name -> (column, is preferred).
+
+    Fields of codes are left out: a map label reading "ara" or "B00X12" says nothing. A field is one
+    when most of its distinct values look like codes (`_is_code`: ISO language / locale codes,
+    identifiers, numbers). The one exception is a number-valued field the spec colours by or
+    evaluates against (email-eu-core's "department"): its values are the legend's entries, and
+    they are named with the field ("department 36"), never bare.
+    """
+    out = {}
+    for name, col in fields.items():
+        if field_types.get(name) not in ("category", "tags"):
+            continue
+        values = {str(t) for v in col for t in (v if isinstance(v, (tuple, list)) else (v,)) if t}
+        codes = [v for v in values if _is_code(v)]
+        if values and len(codes) >= CODE_SHARE * len(values):
+            numeric = all(NUMBER.fullmatch(v) for v in values)
+            if not (numeric and name in preferred):
+                continue
+        out[name] = (col, name in preferred)
+    return out
+
+
+def _is_code(value: str) -> bool:
+    return bool(CODE.fullmatch(value) or NUMBER.fullmatch(value))
+
+
 def find_clusters(xy: np.ndarray, variant: str, labels: np.ndarray, counts: np.ndarray,
                   fields: dict[str, np.ndarray] | None = None, field_types: dict[str, str] | None = None,
-                  min_cluster_size: int | None = None) -> dict:
+                  min_cluster_size: int | None = None, preferred: tuple[str | None, ...] = ()) -> dict:
     """Detect and name the clusters of one layout (see the module docstring for the shape).
 
     Args:
         xy: (n, 2) layout; labels: (n,) display names; counts: (n,) popularity
         fields / field_types: entity metadata (`tables.Entities.fields`); category and tags
-            fields name the clusters by their over-represented values
+            fields name the clusters by their over-represented values (`naming_fields`)
+        preferred: the fields the spec colours by or evaluates against; their values match the
+            map's legend, so they name a cluster first when they qualify
+    Names: the cluster's best terms in alphabetical order ("classics · children" and "children ·
+    classics" are one wording), or its two most popular members when no term qualifies; no two
+    clusters share a name (`_distinct`).
     """
     ids = cluster_layout(xy, min_cluster_size)
     n_clusters = int(ids.max()) + 1 if len(ids) and ids.max() >= 0 else 0
-    themed = {name: col for name, col in (fields or {}).items()
-              if (field_types or {}).get(name) in ("category", "tags")}
+    themed = naming_fields(fields or {}, field_types or {}, tuple(p for p in preferred if p))
     out: dict = {"variant": variant, "labels": [], "x": [], "y": [], "size": [], "extent": [],
                  "members": [], "terms": []}
+    ranked = []
     for c in range(n_clusters):
         member = ids == c
         where = np.flatnonzero(member)
         top = where[np.lexsort((where, -counts[where]))][:MAX_MEMBERS]
-        terms = _terms(themed, member)
-        names = [str(labels[i]) for i in top]
-        out["labels"].append(" · ".join(terms) if terms else ", ".join(names[:2]))
+        ranked.append(_terms(themed, member, counts))
         pts = xy[member]
         cx, cy = np.median(pts, axis=0)
         lo, hi = np.percentile(pts, [10, 90], axis=0)
@@ -108,19 +158,49 @@ def find_clusters(xy: np.ndarray, variant: str, labels: np.ndarray, counts: np.n
         out["size"].append(int(member.sum()))
         out["extent"].append(round(float(max(hi - lo)), 5))
         out["members"].append([int(i) for i in top])
-        out["terms"].append(terms)
-    out["labels"] = _distinct(out["labels"], [[str(labels[i]) for i in m] for m in out["members"]])
+        out["terms"].append(_canonical(ranked[-1][:MAX_TERMS]))
+    out["labels"] = _distinct(ranked, [[_short(str(labels[i])) for i in m] for m in out["members"]])
     out["membership"] = ids.astype("<i2").tobytes()
     return out
 
 
-def _distinct(names: list[str], members: list[list[str]]) -> list[str]:
-    """Clusters whose terms coincide ("children" three times) also get their most popular member."""
+def _canonical(terms: list[str]) -> list[str]:
+    """Terms in one order whatever their scores: the same terms always read the same."""
+    return sorted(terms, key=lambda t: (t.casefold(), t))
+
+
+def _distinct(ranked: list[list[str]], members: list[list[str]]) -> list[str]:
+    """One name per cluster, no two alike (so no two neighbours alike either).
+
+    ranked: per cluster, its qualifying terms best first; members: its most popular members' names.
+    A name is the best MAX_TERMS terms in canonical order, else the two most popular members.
+    Clusters that share a name are told apart by one more term of their own when that makes every
+    one of them unique ("paranormal · urban-fantasy · vampires"), else by their most popular member
+    ("paranormal · urban-fantasy: Obsidian").
+    """
+    def wording(terms: list[str]) -> str:
+        return SEP.join(_canonical(terms))
+
+    names = [wording(t[:MAX_TERMS]) if t else ", ".join(m[:2]) for t, m in zip(ranked, members)]
+    for name in sorted(set(names)):
+        group = [c for c, n in enumerate(names) if n == name]
+        if len(group) < 2:
+            continue
+        others = set(names) - {name}
+        extra = [wording(ranked[c][:MAX_TERMS + 1]) if len(ranked[c]) > MAX_TERMS else None for c in group]
+        if None not in extra and len(set(extra)) == len(group) and not others & set(extra):
+            new = extra
+        else:
+            new = [f"{name}: {members[c][0]}" if members[c] and members[c][0] not in name else name for c in group]
+        for c, n in zip(group, new):
+            names[c] = n
+    # Two clusters whose members share titles too: number them, the last resort that keeps names unique.
     seen: dict[str, int] = {}
-    for name in names:
+    for c, name in enumerate(names):
         seen[name] = seen.get(name, 0) + 1
-    return [f"{name}: {_short(m[0])}" if seen[name] > 1 and m and m[0] not in name else name
-            for name, m in zip(names, members)]
+        if seen[name] > 1:
+            names[c] = f"{name} ({seen[name]})"
+    return names
 
 
 def _short(text: str) -> str:
@@ -129,23 +209,19 @@ def _short(text: str) -> str:
     return text if len(text) <= MEMBER_CHARS else text[: MEMBER_CHARS - 1].rstrip() + "…"
 
 
-def _terms(themed: dict[str, np.ndarray], member: np.ndarray) -> list[str]:
-    """The MAX_TERMS best-scoring distinct values over all themed fields (a top genre that is also a
-    shelf is named once)."""
+def _terms(themed: dict[str, tuple[np.ndarray, bool]], member: np.ndarray, counts: np.ndarray) -> list[str]:
+    """Every qualifying value of the naming fields, best first: the preferred fields' values before
+    the others', then by score. A value in two fields (a top genre that is also a shelf) counts once;
+    a number is named with its field ("department 36")."""
     scored = []
-    for name, col in themed.items():
-        for value, score in over_represented(col, member, k=MAX_TERMS + 2):
-            scored.append((-score, name, value))
+    for name, (col, preferred) in themed.items():
+        for value, score in over_represented(col, member, k=MAX_TERMS + 2, weights=counts):
+            scored.append((not preferred, -score, name, value))
     scored.sort()
-    out, named, used = [], set(), set()
-    for _, name, value in scored:
+    out, used = [], set()
+    for _, _, name, value in scored:
         if value.casefold() in used:
             continue
         used.add(value.casefold())
-        # A bare number ("36") says nothing on a map: name its field once ("department 36 · 9").
-        out.append(f"{name} {value}" if value.isdigit() and name not in named else value)
-        named.add(name)
-        if len(out) == MAX_TERMS:
-            break
+        out.append(f"{name} {value}" if NUMBER.fullmatch(value) else value)
     return out
-
