@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from results_file import write_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
@@ -200,20 +201,6 @@ def table(name: str, rows: list[dict]) -> str:
     return "\n".join(out)
 
 
-def write_section(path: Path, body: str) -> None:
-    """Replace the `## Co-occurrence` section of RESULTS.md (other sections are left as they are)."""
-    text = path.read_text() if path.exists() else "# Benchmark results\n"
-    head = "## Co-occurrence"
-    start = text.find(head)
-    section = f"{head}\n\n{body}\n"
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        nxt = text.find("\n## ", start + len(head))
-        text = text[:start] + section + (text[nxt + 1:] if nxt >= 0 else "")
-    path.write_text(text)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worker", nargs=2, metavar=("METHOD", "NPZ"), help=argparse.SUPPRESS)
@@ -256,7 +243,7 @@ def main() -> None:
     body = "\n".join(parts)
     print(body)
     if a.write:
-        write_section(a.write, body)
+        write_section(a.write, body, "## Co-occurrence")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from results_file import write_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
@@ -173,19 +174,6 @@ def measure(name: str, methods: list[str], rounds: int) -> str:
         rows.append(f"| {m} | {cell('cooccurrence')} | {cell('association + top-k')} | {s['total']:.2f} | {total} "
                     f"| {alone} | {best[m]['peak_rss_mib']:,.0f} ({best[m]['base_rss_mib']:,.0f}) |")
     return "\n".join(rows)
-
-
-def write_section(path: Path, body: str, head: str) -> None:
-    """Replace (or append) section `head` of RESULTS.md; other sections are left as they are."""
-    text = path.read_text() if path.exists() else "# Benchmark results\n"
-    start = text.find(head + "\n")
-    section = f"{head}\n\n{body}\n"
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        nxt = text.find("\n## ", start + len(head))
-        text = text[:start] + section + (text[nxt + 1:] if nxt >= 0 else "")
-    path.write_text(text)
 
 
 def main() -> None:
