@@ -8,6 +8,7 @@ import re
 import msgpack
 import numpy as np
 import pytest
+from cluster_fixtures import REGIONS, hierarchy
 from site_fixtures import XSS_IMG, read_site_data, tiny_result, viewer_bundle
 
 from sitegen.formats.datafiles import CLUSTER_KEYS, membership
@@ -222,28 +223,6 @@ def test_a_term_only_the_long_tail_carries_does_not_name_the_cluster():
 
 
 # --- the hierarchy: coarse regions over the clusters, fine sub-clusters under them -------------------
-
-REGIONS = {"fantasy": ("dragons", "fairies", "wizards"), "history": ("empires", "wars", "voyages"),
-           "science": ("stars", "cells", "atoms")}
-
-
-def hierarchy(per: int = 40, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Three regions of three themes each, every theme two touching blobs: (n, 2) layout, each point's
-    region index, and its tags (region, theme, theme-a|b)."""
-    rng = np.random.default_rng(seed)
-    xy, region, tags = [], [], []
-    for r, (name, themes) in enumerate(REGIONS.items()):
-        a = 2 * np.pi * r / 3 + 0.3
-        centre = np.array([np.cos(a), np.sin(a)]) * 0.55
-        for t, theme in enumerate(themes):
-            b = 2 * np.pi * t / 3
-            for s in range(2):
-                at = centre + np.array([np.cos(b), np.sin(b)]) * 0.2 + np.array([(-1) ** s * 0.03, 0])
-                xy.append(at + rng.normal(0, 0.012, (per, 2)))
-                region += [r] * per
-                tags += [(name, theme, f"{theme}-{'ab'[s]}")] * per
-    return np.concatenate(xy).astype(np.float32), np.array(region), column(tags)
-
 
 def hierarchy_clusters(seed: int = 0) -> tuple[dict, np.ndarray]:
     xy, region, tags = hierarchy(seed=seed)
