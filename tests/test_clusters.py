@@ -8,6 +8,7 @@ import re
 import msgpack
 import numpy as np
 import pytest
+from cluster_fixtures import REGIONS, hierarchy
 from site_fixtures import XSS_IMG, read_site_data, tiny_result, viewer_bundle
 
 from sitegen.formats.datafiles import CLUSTER_KEYS, membership
@@ -219,3 +220,63 @@ def test_a_term_only_the_long_tail_carries_does_not_name_the_cluster():
     assert over_represented(tags, groups == 0, weights=counts) == []  # ... not by popularity
     c = find_clusters(xy, "map", np.array([f"e{i}" for i in range(len(xy))]), counts, {"tags": tags}, {"tags": "tags"})
     assert "tail" not in by_group(c, groups)[0]
+
+
+# --- the hierarchy: coarse regions over the clusters, fine sub-clusters under them -------------------
+
+def hierarchy_clusters(seed: int = 0) -> tuple[dict, np.ndarray]:
+    xy, region, tags = hierarchy(seed=seed)
+    n = len(xy)
+    return find_clusters(xy, "map", np.array([f"Item {i}" for i in range(n)]), np.arange(n, 0, -1),
+                         {"tags": tags}, {"tags": "tags"}), region
+
+
+def test_coarse_regions_group_whole_clusters_and_are_named_by_their_theme():
+    c, region = hierarchy_clusters()
+    member = membership(c)
+    coarse = c["coarse"]
+    assert sorted(coarse["labels"]) == sorted(REGIONS)  # three regions, one theme each
+    assert len(c["parent"]) == len(c["labels"]) > len(coarse["labels"])
+    for k, r in enumerate(c["parent"]):
+        # a cluster's members all lie in the planted region its coarse parent is named after
+        planted_regions = set(region[member == k].tolist())
+        assert planted_regions == {list(REGIONS).index(coarse["labels"][r])}
+    assert sum(coarse["size"]) == sum(c["size"])  # regions hold exactly their clusters' members
+    for r in range(len(coarse["labels"])):
+        assert coarse["size"][r] == sum(s for s, p in zip(c["size"], c["parent"]) if p == r)
+
+
+def test_fine_clusters_nest_in_their_parent_and_are_named_apart_from_it():
+    c, _ = hierarchy_clusters()
+    fine = c["fine"]
+    assert fine["labels"], "the touching blobs of a theme make sub-clusters"
+    mid, sub = membership(c), np.frombuffer(fine["membership"], "<i2")
+    for f, p in enumerate(fine["parent"]):
+        assert set(mid[sub == f].tolist()) == {p}  # inside its parent, wholly
+        assert fine["size"][f] == int((sub == f).sum()) < c["size"][p]
+    # names never repeat across levels (a region of one cluster, which shows instead of it, excepted)
+    single = {coarse for r, coarse in enumerate(c["coarse"]["labels"]) if c["parent"].count(r) == 1}
+    every = c["coarse"]["labels"] + c["labels"] + fine["labels"]
+    assert len(set(every)) == len(every) - len(single)
+
+
+def test_hierarchy_is_deterministic():
+    a, _ = hierarchy_clusters()
+    b, _ = hierarchy_clusters()
+    assert msgpack.packb(a) == msgpack.packb(b)
+
+
+def test_a_label_anchor_sits_where_the_points_are_dense_not_in_empty_space():
+    # a crescent: its median and centroid lie in the hollow, where there are no points
+    rng = np.random.default_rng(3)
+    angle = rng.uniform(-0.8 * np.pi, 0.8 * np.pi, 300)
+    crescent = np.stack([np.cos(angle), np.sin(angle)], axis=1) * 0.5 + rng.normal(0, 0.02, (300, 2))
+    blob = rng.normal(0, 0.03, (100, 2)) + [-1.5, 0]  # a second cluster far away
+    xy = np.concatenate([crescent, blob]).astype(np.float32)
+    c = find_clusters(xy, "map", np.array([f"e{i}" for i in range(400)]), np.ones(400))
+    k = int(membership(c)[0])
+    pts = xy[membership(c) == k]
+    gap = lambda x, y: float(np.min(np.hypot(pts[:, 0] - x, pts[:, 1] - y)))  # noqa: E731
+    assert gap(*np.median(pts, axis=0)) > 0.2  # the median is in empty space ...
+    assert gap(c["x"][k], c["y"][k]) < 0.05  # ... the anchor is on the crescent
+    assert int((np.hypot(pts[:, 0] - c["x"][k], pts[:, 1] - c["y"][k]) < 0.15).sum()) >= 30

@@ -136,6 +136,23 @@ def sharded_site(tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="module")
+def labels_site(tmp_path_factory):
+    """A site whose clusters `find_clusters` found and named at three levels (cluster_fixtures.py)."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    subprocess.run(["npm", "run", "build"], cwd=JS, check=True, capture_output=True)
+    from cluster_fixtures import labels_viewer_result
+
+    from sitegen.site.write import write_site
+    from sitegen.stages.pack import with_packed
+
+    out = tmp_path_factory.mktemp("labels") / "dist"
+    write_site([with_packed(labels_viewer_result())], out, viewer_dir=JS / "dist")
+    return out
+
+
 def _run(script: str, site: Path) -> None:
     proc = subprocess.run(["node", script, str(site), "tiny"], cwd=JS, capture_output=True, text=True, timeout=300)
     print(proc.stdout, proc.stderr)
@@ -165,3 +182,11 @@ def test_sharded_site_in_chromium(sharded_site):
     """js/test/e2e-shards.mjs: point chunks stream in, only the first shard loads up front, an entity
     without an entity page opens from `#sel=<id>` with its panel and neighbours, search reaches every shard."""
     _run("test/e2e-shards.mjs", sharded_site)
+
+
+def test_labels_in_chromium(labels_site):
+    """js/test/e2e-labels.mjs: zoomed out names the coarse regions; zooming into a region names its
+    clusters and brings in entity names, into a cluster its sub-clusters; no two label boxes overlap;
+    a pan keeps the names that still fit; filtered-out regions lose their names; a phone shows names;
+    the compare page's left pane names the regions too."""
+    _run("test/e2e-labels.mjs", labels_site)

@@ -160,12 +160,19 @@ def packb(obj) -> bytes:
     return msgpack.packb(_sorted(obj), use_bin_type=True)
 
 
-CLUSTER_KEYS = ("variant", "labels", "x", "y", "size", "extent", "membership")
+CLUSTER_KEYS = ("variant", "labels", "x", "y", "size", "extent", "membership", "parent", "coarse", "fine")
+LEVEL_KEYS = {"coarse": ("labels", "x", "y", "size", "extent"),
+              "fine": ("labels", "x", "y", "size", "extent", "parent", "membership")}
 
 
 def cluster_objects(clusters: dict[str, dict], variants: list[str]) -> dict[str, dict]:
-    """meta's `clusters` map: variant -> the viewer's part of `clusters.find_clusters`'s dict."""
-    return {v: {k: clusters[v][k] for k in CLUSTER_KEYS} for v in variants if v in clusters}
+    """meta's `clusters` map: variant -> the viewer's part of `clusters.find_clusters`'s dict (the
+    coarse and fine levels only where the clusters have them)."""
+    def viewer_part(c: dict) -> dict:
+        out = {k: c[k] for k in CLUSTER_KEYS if k in c and k not in LEVEL_KEYS}
+        out.update({level: {k: c[level][k] for k in keys} for level, keys in LEVEL_KEYS.items() if level in c})
+        return out
+    return {v: viewer_part(clusters[v]) for v in variants if v in clusters}
 
 
 # --- neighbours ---------------------------------------------------------------------------------

@@ -1,13 +1,19 @@
-"""Cluster labels for a 2D layout: HDBSCAN regions named by their popular members and tags.
+"""Cluster labels for a 2D layout: HDBSCAN regions at three levels, named by their tags and popular members.
 
 `find_clusters` returns, per variant:
     {"variant": str, "labels": [str], "x": [float], "y": [float], "size": [int], "extent": [float],
-     "members": [[int]], "terms": [[str]], "membership": bytes (int16 LE per entity, -1 = noise)}
-Clusters are numbered by size, largest first. `x`, `y` are each cluster's median position (a map
-label anchor) and `extent` the larger side of the box holding its central 80% (data units: what the
-viewer and entity-page links zoom to); `members` holds the indices of its most popular entities;
-`terms` are its most over-represented tag / category values. The meta msgpack carries all but
-`members` and `terms` (`sitegen.formats.datafiles.cluster_objects`, docs/site-data.md).
+     "members": [[int]], "terms": [[str]], "membership": bytes (int16 LE per entity, -1 = noise),
+     "parent": [int] (each cluster's coarse region),
+     "coarse": {"labels", "x", "y", "size", "extent"},
+     "fine": {"labels", "x", "y", "size", "extent", "parent": [int] (its cluster),
+              "membership": bytes (int16 LE per entity, -1 = in no sub-cluster)}}
+The top-level keys are the HDBSCAN clusters (what entity pages link to); `coarse` groups them into a
+few regions and `fine` splits them (`cluster_tree`: why the levels nest). Each level is numbered by
+size, largest first. `x`, `y` are a label anchor in the densest part of the group and `extent` the
+larger side of the box holding its central 80% (data units: what the viewer and entity-page links
+zoom to); `members` holds the indices of a cluster's most popular entities; `terms` its most
+over-represented tag / category values. The meta msgpack carries all but `members` and `terms`
+(`sitegen.formats.datafiles.cluster_objects`, docs/site-data.md).
 """
 
 from __future__ import annotations
@@ -16,10 +22,13 @@ import re
 
 import numpy as np
 
+from sitegen.stages.cluster_tree import coarse_groups, dense_anchor, extent, numbered_by_size, split_clusters
+
 MAX_TERMS = 2
 MAX_MEMBERS = 3
 MIN_LIFT = 1.5  # a term must be this much more common in the cluster than overall
 MIN_SHARE = 0.4  # ... and carried by at least this share of the cluster's members
+REGION_SHARE = 0.25  # ... or of a coarse region's (a region holds several themes; a quarter of it is its theme)
 SEP = " · "
 # Code-like values: ISO 639 / locale codes ("eng", "en-US"), short abbreviations, identifiers
 # ("B00X12", "tt0111161"), numbers. A field with CODE_SHARE of its distinct values such is a code field.
@@ -44,26 +53,22 @@ def cluster_layout(xy: np.ndarray, min_cluster_size: int | None = None) -> np.nd
     mcs = min_cluster_size or max(8, int(round(np.sqrt(n) / 2)))
     raw = HDBSCAN(min_cluster_size=mcs, min_samples=min(mcs, 5), copy=True).fit_predict(
         np.asarray(xy, dtype=np.float64))
-    ids = raw[raw >= 0]
-    if len(ids) == 0:
-        return raw.astype(np.int64)
-    sizes = np.bincount(ids)
-    order = np.lexsort((np.arange(len(sizes)), -sizes))  # by size desc, then old id
-    remap = np.full(len(sizes), -1, dtype=np.int64)
-    remap[order] = np.arange(len(sizes))
-    return np.where(raw >= 0, remap[np.maximum(raw, 0)], -1).astype(np.int64)
+    return numbered_by_size(raw)
 
 
 def over_represented(values: np.ndarray, member: np.ndarray, k: int = MAX_TERMS,
-                     weights: np.ndarray | None = None) -> list[tuple[str, float]]:
+                     weights: np.ndarray | None = None, background: np.ndarray | None = None,
+                     min_share: float = MIN_SHARE) -> list[tuple[str, float]]:
     """The `k` values most over-represented among `member` entities, best first, with their scores.
 
     values: (n,) object column: str (category, "" = missing) or tuple of str (tags)
     member: (n,) bool mask of the cluster
-    weights: (n,) popularity; when given, the members carrying the value must also hold MIN_SHARE
+    background: (n,) bool mask holding `member`, what "over" is measured against (default: the whole
+        map); a sub-cluster against its parent cluster gets the terms that set it apart from its siblings
+    weights: (n,) popularity; when given, the members carrying the value must also hold min_share
         of the cluster's popularity: a map name is read against the titles people know, so a value
         of the long tail alone ("memoir" over Me Before You and The Martian) does not qualify
-    A value qualifies when at least MIN_SHARE of the cluster carries it (a name must describe the
+    A value qualifies when at least min_share of the cluster carries it (a name must describe the
     cluster, not a handful of its members), it is at least MIN_LIFT times as common in the cluster
     as on the whole map, and at least two members carry it.
     Score: share * log(lift) = p(t | cluster) * log(p(t | cluster) / p(t)), the term's part of the
@@ -79,17 +84,18 @@ def over_represented(values: np.ndarray, member: np.ndarray, k: int = MAX_TERMS,
     if not vocab or len(vocab) > MAX_CATEGORIES:
         return []
     rows, cols = np.asarray(rows), np.asarray(cols)
-    total = np.bincount(cols, minlength=len(vocab)).astype(np.float64)
+    among = np.ones(len(values), dtype=bool) if background is None else np.asarray(background, dtype=bool)
+    total = np.bincount(cols[among[rows]], minlength=len(vocab)).astype(np.float64)
     inside = np.bincount(cols[member[rows]], minlength=len(vocab)).astype(np.float64)
-    p_all = total / len(values)
+    p_all = total / max(int(among.sum()), 1)
     share = inside / max(int(member.sum()), 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         lift = np.where(p_all > 0, share / p_all, 0.0)
-        ok = (lift >= MIN_LIFT) & (inside >= 2) & (share >= MIN_SHARE)
+        ok = (lift >= MIN_LIFT) & (inside >= 2) & (share >= min_share)
         if weights is not None:
             w = np.asarray(weights, dtype=np.float64)
             held = np.bincount(cols[member[rows]], weights=w[rows][member[rows]], minlength=len(vocab))
-            ok &= held >= MIN_SHARE * max(float(w[member].sum()), 1e-12)
+            ok &= held >= min_share * max(float(w[member].sum()), 1e-12)
         score = np.where(ok, share * np.log(lift), -np.inf)
     names = np.array(list(vocab), dtype=object)
     best = np.argsort(-score, kind="stable")[:k]
@@ -127,7 +133,7 @@ def _is_code(value: str) -> bool:
 def find_clusters(xy: np.ndarray, variant: str, labels: np.ndarray, counts: np.ndarray,
                   fields: dict[str, np.ndarray] | None = None, field_types: dict[str, str] | None = None,
                   min_cluster_size: int | None = None, preferred: tuple[str | None, ...] = ()) -> dict:
-    """Detect and name the clusters of one layout (see the module docstring for the shape).
+    """Detect and name the clusters of one layout at three nesting levels (module docstring: the shape).
 
     Args:
         xy: (n, 2) layout; labels: (n,) display names; counts: (n,) popularity
@@ -137,30 +143,62 @@ def find_clusters(xy: np.ndarray, variant: str, labels: np.ndarray, counts: np.n
             map's legend, so they name a cluster first when they qualify
     Names: the cluster's best terms in alphabetical order ("classics · children" and "children ·
     classics" are one wording), or its two most popular members when no term qualifies; no two
-    clusters share a name (`_distinct`).
+    clusters of a level share a name (`_distinct`). A region of one cluster has that cluster's name
+    (zooming in keeps it); a sub-cluster is named by what sets it apart from its siblings (terms
+    over-represented against its parent cluster first) and never by its parent's name.
     """
+    xy = np.asarray(xy)
     ids = cluster_layout(xy, min_cluster_size)
-    n_clusters = int(ids.max()) + 1 if len(ids) and ids.max() >= 0 else 0
     themed = naming_fields(fields or {}, field_types or {}, tuple(p for p in preferred if p))
-    out: dict = {"variant": variant, "labels": [], "x": [], "y": [], "size": [], "extent": [],
-                 "members": [], "terms": []}
-    ranked = []
-    for c in range(n_clusters):
-        member = ids == c
-        where = np.flatnonzero(member)
-        top = where[np.lexsort((where, -counts[where]))][:MAX_MEMBERS]
-        ranked.append(_terms(themed, member, counts))
-        pts = xy[member]
-        cx, cy = np.median(pts, axis=0)
-        lo, hi = np.percentile(pts, [10, 90], axis=0)
-        out["x"].append(round(float(cx), 5))
-        out["y"].append(round(float(cy), 5))
-        out["size"].append(int(member.sum()))
-        out["extent"].append(round(float(max(hi - lo)), 5))
-        out["members"].append([int(i) for i in top])
-        out["terms"].append(_canonical(ranked[-1][:MAX_TERMS]))
-    out["labels"] = _distinct(ranked, [[_short(str(labels[i])) for i in m] for m in out["members"]])
+    shorts = lambda level: [[_short(str(labels[i])) for i in m] for m in level["members"]]  # noqa: E731
+
+    out: dict = {"variant": variant, **_level(xy, ids, counts)}
+    ranked = [_terms(themed, ids == c, counts) for c in range(len(out["size"]))]
+    out["terms"] = [_canonical(r[:MAX_TERMS]) for r in ranked]
+    out["labels"] = _distinct(ranked, shorts(out))
     out["membership"] = ids.astype("<i2").tobytes()
+
+    region = coarse_groups(np.column_stack([out["x"], out["y"]]), np.asarray(out["size"]))
+    out["parent"] = region.tolist()
+    coarse = _level(xy, np.where(ids >= 0, region[np.maximum(ids, 0)] if len(region) else -1, -1), counts)
+    only = [np.flatnonzero(region == r) for r in range(len(coarse["size"]))]
+    names = set(out["labels"])  # a region's name is none of the clusters' (they can show side by side)
+    coarse["labels"] = _distinct([_region_terms(themed, np.isin(ids, kids), counts) for kids in only],
+                                 shorts(coarse), avoid=[names] * len(only),
+                                 fixed=[out["labels"][kids[0]] if len(kids) == 1 else None for kids in only])
+    del coarse["members"]
+    out["coarse"] = coarse
+
+    fine_ids, parent = split_clusters(xy, ids)
+    fine = _level(xy, fine_ids, counts)
+    fine_ranked = []
+    for f, p in enumerate(parent.tolist()):
+        own = _terms(themed, fine_ids == f, counts, background=ids == p)
+        fine_ranked.append(own + [t for t in _terms(themed, fine_ids == f, counts)
+                                  if t not in own and t not in ranked[p][:MAX_TERMS]])
+    names |= set(coarse["labels"])  # nor is a sub-cluster's: zoomed in on one region, the next may show its names
+    fine["labels"] = _distinct(fine_ranked, shorts(fine), avoid=[names] * len(fine_ranked))
+    del fine["members"]
+    fine["parent"] = parent.tolist()
+    fine["membership"] = fine_ids.astype("<i2").tobytes()
+    out["fine"] = fine
+    return out
+
+
+def _level(xy: np.ndarray, ids: np.ndarray, counts: np.ndarray) -> dict:
+    """Anchors, sizes, extents and most popular members of the groups 0..k-1 of `ids` (-1 = none)."""
+    k = int(ids.max()) + 1 if len(ids) and ids.max() >= 0 else 0
+    out: dict = {"x": [], "y": [], "size": [], "extent": [], "members": []}
+    for c in range(k):
+        where = np.flatnonzero(ids == c)
+        pts = xy[where]
+        ext = extent(pts)
+        x, y = dense_anchor(pts, ext)
+        out["x"].append(round(x, 5))
+        out["y"].append(round(y, 5))
+        out["size"].append(len(where))
+        out["extent"].append(round(ext, 5))
+        out["members"].append([int(i) for i in where[np.lexsort((where, -counts[where]))][:MAX_MEMBERS]])
     return out
 
 
@@ -169,38 +207,58 @@ def _canonical(terms: list[str]) -> list[str]:
     return sorted(terms, key=lambda t: (t.casefold(), t))
 
 
-def _distinct(ranked: list[list[str]], members: list[list[str]]) -> list[str]:
+def _distinct(ranked: list[list[str]], members: list[list[str]], avoid: list[set[str]] | None = None,
+              fixed: list[str | None] | None = None) -> list[str]:
     """One name per cluster, no two alike (so no two neighbours alike either).
 
-    ranked: per cluster, its qualifying terms best first; members: its most popular members' names.
+    ranked: per cluster, its qualifying terms best first; members: its most popular members' names;
+    avoid: per cluster, names it must not have (the other levels'); fixed: per cluster, a name it
+    keeps as it is (None: name it here), which the others then avoid.
     A name is the best MAX_TERMS terms in canonical order, else the two most popular members.
     Clusters that share a name are told apart by one more term of their own when that makes every
     one of them unique ("paranormal · urban-fantasy · vampires"), else by their most popular member
     ("paranormal · urban-fantasy: Obsidian").
     """
+    avoid = avoid or [set()] * len(ranked)
+    fixed = fixed or [None] * len(ranked)
+
     def wording(terms: list[str]) -> str:
         return SEP.join(_canonical(terms))
 
-    names = [wording(t[:MAX_TERMS]) if t else ", ".join(m[:2]) for t, m in zip(ranked, members)]
-    for name in sorted(set(names)):
-        group = [c for c, n in enumerate(names) if n == name]
-        if len(group) < 2:
+    names = [f if f is not None else wording(t[:MAX_TERMS]) if t else ", ".join(m[:2])
+             for t, m, f in zip(ranked, members, fixed)]
+    free = [c for c in range(len(names)) if fixed[c] is None]
+    kept = {f for f in fixed if f is not None}
+    for name in sorted({names[c] for c in free}):
+        group = [c for c in free if names[c] == name]
+        if len(group) < 2 and name not in kept and name not in avoid[group[0]]:
             continue
         others = set(names) - {name}
         extra = [wording(ranked[c][:MAX_TERMS + 1]) if len(ranked[c]) > MAX_TERMS else None for c in group]
-        if None not in extra and len(set(extra)) == len(group) and not others & set(extra):
+        if None not in extra and len(set(extra)) == len(group) and not others & set(extra) \
+                and all(e not in avoid[c] for e, c in zip(extra, group)):
             new = extra
         else:
             new = [f"{name}: {members[c][0]}" if members[c] and members[c][0] not in name else name for c in group]
         for c, n in zip(group, new):
             names[c] = n
     # Two clusters whose members share titles too: number them, the last resort that keeps names unique.
-    seen: dict[str, int] = {}
-    for c, name in enumerate(names):
-        seen[name] = seen.get(name, 0) + 1
-        if seen[name] > 1:
-            names[c] = f"{name} ({seen[name]})"
+    used = set(kept)
+    for c in free:
+        name, k = names[c], 1
+        while name in used or name in avoid[c]:
+            k += 1
+            name = f"{names[c]} ({k})"
+        used.add(name)
+        names[c] = name
     return names
+
+
+def _region_terms(themed: dict[str, tuple[np.ndarray, bool]], member: np.ndarray, counts: np.ndarray) -> list[str]:
+    """A coarse region's terms: a cluster's when any qualify, else its one best term at REGION_SHARE (a
+    region mixes themes; a quarter of it sharing one is its theme, but a second such term would
+    name a minority as if it were the whole)."""
+    return _terms(themed, member, counts) or _terms(themed, member, counts, min_share=REGION_SHARE)[:1]
 
 
 def _short(text: str) -> str:
@@ -209,13 +267,15 @@ def _short(text: str) -> str:
     return text if len(text) <= MEMBER_CHARS else text[: MEMBER_CHARS - 1].rstrip() + "…"
 
 
-def _terms(themed: dict[str, tuple[np.ndarray, bool]], member: np.ndarray, counts: np.ndarray) -> list[str]:
+def _terms(themed: dict[str, tuple[np.ndarray, bool]], member: np.ndarray, counts: np.ndarray,
+           background: np.ndarray | None = None, min_share: float = MIN_SHARE) -> list[str]:
     """Every qualifying value of the naming fields, best first: the preferred fields' values before
     the others', then by score. A value in two fields (a top genre that is also a shelf) counts once;
     a number is named with its field ("department 36")."""
     scored = []
     for name, (col, preferred) in themed.items():
-        for value, score in over_represented(col, member, k=MAX_TERMS + 2, weights=counts):
+        for value, score in over_represented(col, member, k=MAX_TERMS + 2, weights=counts, background=background,
+                                             min_share=min_share):
             scored.append((not preferred, -score, name, value))
     scored.sort()
     out, used = [], set()
