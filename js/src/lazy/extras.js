@@ -8,3 +8,5 @@ export { renderDetail } from './detail.js';
 export { matchList } from './listmatch.js';
 export { renderListReport } from './listreport.js';
 export { buildIndex, search, createPrefixIndex } from '../search.js';
+export { pointsInPolygon } from './lasso.js';
+export { toggleTable } from './table.js';
