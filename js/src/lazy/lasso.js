@@ -58,7 +58,9 @@ export function pointsInPolygon(grid, poly) {
     return odd;
   };
 
-  const out = [];
+  // 3. Mark the points inside (a mask, then read in index order: no sort)
+  const n = items.length, hit = new Uint8Array(n);
+  let count = 0;
   for (let r = 0; r < H; r++) {
     const row = r0 + r, es = rowEdges[r];
     const yc = -1 + (row + 0.5) * size;
@@ -69,11 +71,14 @@ export function pointsInPolygon(grid, poly) {
       // border cells also hold any point outside [-1, 1] (picking.js clamps): always test exactly
       const exact = near[r * W + c] || col === 0 || row === 0 || col === g - 1 || row === g - 1;
       if (exact) {
-        for (let k = a; k < b; k++) { const i = items[k]; if (inside(es, xy[2 * i], xy[2 * i + 1])) out.push(i); }
+        for (let k = a; k < b; k++) { const i = items[k]; if (inside(es, xy[2 * i], xy[2 * i + 1])) { hit[i] = 1; count++; } }
       } else if (inside(es, -1 + (col + 0.5) * size, yc)) {
-        for (let k = a; k < b; k++) out.push(items[k]);
+        for (let k = a; k < b; k++) hit[items[k]] = 1;
+        count += b - a;
       }
     }
   }
-  return Uint32Array.from(out).sort();
+  const out = new Uint32Array(count);
+  for (let i = 0, k = 0; k < count; i++) if (hit[i]) out[k++] = i;
+  return out;
 }
