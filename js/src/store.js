@@ -12,9 +12,19 @@
 //   list     "show my list" text (kept in the URL only when short)
 //   area     the area selection ("Select area"), or null: {ids: [entity id...] or null, idx: Uint32Array
 //            of indices or null}; in the URL (its ids) only when it holds at most AREA_URL_MAX of them
+//            in at most AREA_URL_CHARS characters
 
 export const LIST_URL_MAX = 600;
 export const AREA_URL_MAX = 200;
+const AREA_URL_CHARS = 4000;
+
+/** The URL's `area` value for an area selection (ids joined by spaces, written '+'), or '' when it is too big to keep there. */
+export function areaParam(area) {
+  const ids = area?.ids;
+  if (!ids?.length || ids.length > AREA_URL_MAX) return '';
+  const v = ids.map((id) => String(id).replace(/[\\ ]/g, '\\$&')).join(' ');
+  return v.length <= AREA_URL_CHARS ? v : '';
+}
 
 export function defaultState(config = {}) {
   return {
@@ -63,9 +73,7 @@ export function formatHash(state, defaults = defaultState()) {
   if (state.color !== defaults.color) p.set('c', state.color || '-');
   if (state.variant && state.variant !== defaults.variant) p.set('var', state.variant);
   if (state.list && state.list.length <= LIST_URL_MAX) p.set('list', state.list);
-  // ids joined by spaces, which the URL writes as '+': "area=12+45+99"
-  const ids = state.area?.ids;
-  if (ids?.length && ids.length <= AREA_URL_MAX) p.set('area', ids.map((id) => String(id).replace(/[\\ ]/g, '\\$&')).join(' '));
+  if (areaParam(state.area)) p.set('area', areaParam(state.area)); // "area=12+45+99"
   return p.toString();
 }
 

@@ -209,6 +209,7 @@ try {
     await page.waitForFunction((t) => document.querySelector('.atlas-area')?.textContent === t, `${said(N)} Clear`, { timeout: 5000 })
       .catch(async () => { throw new Error(`count line: ${await areaText(page)} (${page.url()})`); });
     assert(await urlArea(page) === '', 'a selection of every point was written into the URL');
+    assert(await page.locator('.atlas-area').getAttribute('title') === 'Too many to keep in the link', 'the count line does not say the link lacks it');
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => document.querySelector('.atlas-area').hidden);
   });

@@ -55,5 +55,6 @@ test('a small area selection is kept in the URL as its ids, "+"-separated; a big
   const ids = Array.from({ length: 201 }, (_, i) => `id${i}`);
   assert.equal(formatHash({ ...defaults, area: { ids, idx: null } }, defaults), '');
   assert.equal(formatHash({ ...defaults, area: { ids: null, idx: new Uint32Array(5000) } }, defaults), '');
+  assert.equal(formatHash({ ...defaults, area: { ids: ['x'.repeat(3000), 'y'.repeat(3000)], idx: null } }, defaults), '', 'too long for a link');
   assert.equal(parseHash('#area=', defaults).area, null);
 });

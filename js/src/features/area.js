@@ -5,7 +5,7 @@
 import { h, fmt } from '../dom.js';
 import { screenToData } from '../camera.js';
 import { indexOfId } from '../data.js';
-import { AREA_URL_MAX } from '../store.js';
+import { AREA_URL_MAX, areaParam } from '../store.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -155,7 +155,7 @@ export function wireArea(ctx) {
     let matching = 0;
     for (const i of hits) if (live.get().area[i] && (!live.get().pass || live.get().pass[i])) matching++;
     text.textContent = `${fmt(k)} ${k === 1 ? nouns.entity : nouns.entities} selected${hits.length ? `, ${fmt(matching)} matching the search` : ''} `;
-    status.title = store.get().area?.ids ? '' : `More than ${AREA_URL_MAX}: not kept in the link`;
+    status.title = areaParam(store.get().area) ? '' : 'Too many to keep in the link';
   }
   live.subscribe((s, changed) => { if (changed.has('pass') || changed.has('hits')) showCount(); });
   store.subscribe((s, changed) => { if (changed.has('area')) apply(); });
