@@ -171,6 +171,14 @@ def test_viewer_round2_in_chromium(tiny_site):
     _run("test/e2e-round2.mjs", tiny_site)
 
 
+def test_select_area_and_table_in_chromium(tiny_site):
+    """js/test/e2e-select.mjs: "Select area" (a mouse lasso selects exactly the points inside it,
+    Shift-drag a box, a finger lasso on a phone), the count line, highlight on the map, the URL round
+    trip with reload and Back/Forward, intersection with filters and search, Export of the selection,
+    and "Table" (sources, sorting with aria-sort, row hover highlights the point, row click selects)."""
+    _run("test/e2e-select.mjs", tiny_site)
+
+
 def test_compare_page_in_chromium(tiny_site):
     """js/test/e2e-compare.mjs: both canvases draw (side by side; stacked on a phone), hovering on the
     left rings the same entity on the right, a click selects in both (lines, ranks, URL), reload and

@@ -19,6 +19,8 @@ import { wireVariant } from './features/variant.js';
 import { wireLabelTriggers, wireLabels } from './features/labeling.js';
 import { wireSteadyView } from './features/steady.js';
 import { wireShare } from './features/share.js';
+import { wireArea } from './features/area.js';
+import { wireTable } from './features/table.js';
 
 /** ctx: {config, ui, store, live, loader, defaults, gl, entityHref, reducedMotion}; grows as features wire in. */
 export async function startMap(ctx) {
@@ -77,6 +79,7 @@ export async function startMap(ctx) {
   wireSteadyView(ctx);
   wirePointer(ctx);
   const selection = wireSelection(ctx, pointState);
+  const area = wireArea(ctx);
   const filters = wireFilters(ctx);
   const coloring = (ctx.coloring = wireColoring(ctx));
   const myList = wireMyList(ctx);
@@ -102,6 +105,7 @@ export async function startMap(ctx) {
   // number fields get robust domains: one outlier must not flatten a colour scale or histogram
   ctx.fields = robustFields(ctx.fields, live.get().meta.fields);
   const labelsOn = wireLabels(ctx); // the overlay loads with the extras module
+  area.apply(); // ids from a link resolve against the metadata
   // Search (search.js) comes with the extras module (which the label overlay loads after the first
   // frame), and its index is built on the first use of the search box or for a query or list in the
   // URL, so a visit that never searches does not build it; the box is refreshed when they arrive (null until then). The in-memory index
@@ -130,6 +134,7 @@ export async function startMap(ctx) {
     entitiesFrame ||= requestAnimationFrame(() => {
       entitiesFrame = 0;
       selection.apply();
+      area.apply();
       live.set({ neighbors: live.get().meta.neighbors() });
       ctx.labels?.invalidate();
       if (prefix && ctx.searchBox?.input.value) ctx.searchBox.refresh(); // result labels came in
@@ -142,7 +147,7 @@ export async function startMap(ctx) {
   wireSearch(ctx);
   // phones: one short bar (menu, search, count); the layout and sharing controls go in the drawer
   const narrow = matchMedia('(max-width: 720px)').matches;
-  const extra = [...variants.controls, ...wireShare(ctx)];
+  const extra = [...variants.controls, ...area.controls, ...wireTable(ctx).controls, ...wireShare(ctx)];
   if (narrow) ui.side.prepend(h('section.atlas-side-tools', {}, ...extra)); else ui.bar.append(...extra);
   ui.bar.append(ui.countEl);
   ctx.panel = mountPanel(ui.side, { store, fields: ctx.fields, columns: live.get().meta.fields, onList: myList.onList });

@@ -10,8 +10,21 @@
 //   color    colour-by field name, '' for none
 //   variant  layout variant name
 //   list     "show my list" text (kept in the URL only when short)
+//   area     the area selection ("Select area"), or null: {ids: [entity id...] or null, idx: Uint32Array
+//            of indices or null}; in the URL (its ids) only when it holds at most AREA_URL_MAX of them
+//            in at most AREA_URL_CHARS characters
 
 export const LIST_URL_MAX = 600;
+export const AREA_URL_MAX = 200;
+const AREA_URL_CHARS = 4000;
+
+/** The URL's `area` value for an area selection (ids joined by spaces, written '+'), or '' when it is too big to keep there. */
+export function areaParam(area) {
+  const ids = area?.ids;
+  if (!ids?.length || ids.length > AREA_URL_MAX) return '';
+  const v = ids.map((id) => String(id).replace(/[\\ ]/g, '\\$&')).join(' ');
+  return v.length <= AREA_URL_CHARS ? v : '';
+}
 
 export function defaultState(config = {}) {
   return {
@@ -23,19 +36,20 @@ export function defaultState(config = {}) {
     color: config.colorBy || '',
     variant: config.variant || '',
     list: '',
+    area: null,
   };
 }
 
 const num = (v, d) => (Number.isFinite(+v) && v !== '' ? +v : d);
 const r4 = (v) => +(+v).toFixed(4);
 const esc = (s) => String(s).replace(/[\\|]/g, '\\$&');
-function splitEsc(s) {
+function splitEsc(s, sep = '|') {
   const out = [];
   let cur = '';
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
     if (c === '\\' && i + 1 < s.length) cur += s[++i];
-    else if (c === '|') { out.push(cur); cur = ''; }
+    else if (c === sep) { out.push(cur); cur = ''; }
     else cur += c;
   }
   out.push(cur);
@@ -59,6 +73,7 @@ export function formatHash(state, defaults = defaultState()) {
   if (state.color !== defaults.color) p.set('c', state.color || '-');
   if (state.variant && state.variant !== defaults.variant) p.set('var', state.variant);
   if (state.list && state.list.length <= LIST_URL_MAX) p.set('list', state.list);
+  if (areaParam(state.area)) p.set('area', areaParam(state.area)); // "area=12+45+99"
   return p.toString();
 }
 
@@ -87,6 +102,7 @@ export function parseHash(hash, defaults = defaultState()) {
   if (p.has('c')) s.color = p.get('c') === '-' ? '' : p.get('c');
   if (p.has('var')) s.variant = p.get('var');
   s.list = p.get('list') || '';
+  s.area = p.get('area') ? { ids: splitEsc(p.get('area'), ' ').filter(Boolean), idx: null } : null;
   return s;
 }
 
@@ -107,7 +123,7 @@ export function createStore(initial) {
   };
 }
 
-const DISCRETE = ['sel', 'filters', 'hide', 'color', 'variant', 'list'];
+const DISCRETE = ['sel', 'filters', 'hide', 'color', 'variant', 'list', 'area'];
 
 /**
  * Keep the store and location.hash in step. Discrete changes push a history entry, view moves and
@@ -156,10 +172,11 @@ export function syncHash(store, defaults, win = window, codec = { format: format
  *   selIdx      index of the selected entity, or -1               hover  hovered index, or -1
  *   hits        search-hit indices                                listHits  "my list" matches or null
  *   colorIndex  per-point palette index                           legend  colour legend or null
+ *   area        Uint8Array mask of the area selection (store.area resolved), or null
  */
 export function liveState() {
   return {
     variant: '', xy: null, meta: null, neighbors: null, pass: null, facets: null, visible: 0,
-    selIdx: -1, hover: -1, hits: [], listHits: null, colorIndex: null, legend: null,
+    selIdx: -1, hover: -1, hits: [], listHits: null, colorIndex: null, legend: null, area: null,
   };
 }

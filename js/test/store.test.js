@@ -14,6 +14,7 @@ test('full state round trip through the hash', () => {
     view: { x: 0.1234, y: -0.5, k: 3.25 }, sel: 'id 42/é', q: 'émile zola', hide: true, color: '', variant: 'tsne',
     filters: { genre: { values: ['Sci|Fi', 'Back\\slash', 'Drama'] }, lang: { exclude: ['ara'] }, year: { min: 1990, max: 2000 }, pop: { min: 5 } },
     list: 'one\ntwo',
+    area: { ids: ['12', 'a b\\c', 'id+7'], idx: null },
   };
   const h = formatHash(s, defaults);
   assert.deepEqual(parseHash('#' + h, defaults), s);
@@ -45,4 +46,15 @@ test('the fitted view is the default and stays out of the URL; any explicit view
   assert.equal(formatHash({ ...defaults, view: { x: 0, y: 0, k: 1 } }, defaults), 'v=0%2C0%2C1');
   assert.deepEqual(parseHash('#v=0,0,1', defaults).view, { x: 0, y: 0, k: 1 });
   assert.equal(parseHash('#sel=a', defaults).view.fit, true);
+});
+
+test('a small area selection is kept in the URL as its ids, "+"-separated; a big one is left out', () => {
+  const area = { ids: ['12', '45', '99'], idx: Uint32Array.of(3, 4, 5) };
+  assert.equal(formatHash({ ...defaults, area }, defaults), 'area=12+45+99');
+  assert.deepEqual(parseHash('#area=12+45+99', defaults).area, { ids: ['12', '45', '99'], idx: null });
+  const ids = Array.from({ length: 201 }, (_, i) => `id${i}`);
+  assert.equal(formatHash({ ...defaults, area: { ids, idx: null } }, defaults), '');
+  assert.equal(formatHash({ ...defaults, area: { ids: null, idx: new Uint32Array(5000) } }, defaults), '');
+  assert.equal(formatHash({ ...defaults, area: { ids: ['x'.repeat(3000), 'y'.repeat(3000)], idx: null } }, defaults), '', 'too long for a link');
+  assert.equal(parseHash('#area=', defaults).area, null);
 });

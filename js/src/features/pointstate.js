@@ -1,5 +1,5 @@
 // Live state -> the renderer's per-point state bytes (filters, selection, neighbours, search hits,
-// my list, hover) and the overlay (the selection's marker and neighbour lines, the hover marker).
+// my list, the area selection, hover) and the overlay (the selection's marker and neighbour lines, the hover marker).
 import { computeState, HOVERED } from '../highlight.js';
 
 /** Subscribes to ctx.live; returns {selNeighbors()}. */
@@ -22,16 +22,16 @@ export function wirePointState(ctx) {
     return out;
   }
   function stateAt(i) {
-    const { pass, selIdx } = live.get();
-    return computeState(1, { pass: pass ? [pass[i]] : null, hide: store.get().hide, hits: hitSet.has(i) ? [0] : [], sel: i === selIdx ? 0 : -1 })[0];
+    const { pass, selIdx, area } = live.get();
+    return computeState(1, { pass: pass ? [pass[i]] : null, hide: store.get().hide, hits: hitSet.has(i) ? [0] : [], sel: i === selIdx ? 0 : -1, area: area ? [area[i]] : null })[0];
   }
   function refresh() {
-    const { pass, hits, listHits, selIdx, hover } = live.get();
+    const { pass, hits, listHits, selIdx, hover, area } = live.get();
     hitSet = new Set(listHits || hits);
     for (const x of selNeighbors()) hitSet.add(x.i);
-    const st = computeState(n, { pass, hide: store.get().hide, hits: hitSet, sel: selIdx, hover });
+    const st = computeState(n, { pass, hide: store.get().hide, hits: hitSet, sel: selIdx, hover, area });
     const visible = pass ? pass.reduce((a, b) => a + b, 0) : n;
-    renderer.setState(st, visible, !!(listHits || hits.length));
+    renderer.setState(st, visible, !!(listHits || hits.length || area));
     updateOverlay();
   }
   function updateOverlay() {
@@ -60,7 +60,7 @@ export function wirePointState(ctx) {
   }
 
   live.subscribe((s, changed) => {
-    if (['pass', 'hits', 'listHits', 'selIdx', 'neighbors'].some((k) => changed.has(k))) refresh();
+    if (['pass', 'hits', 'listHits', 'selIdx', 'neighbors', 'area'].some((k) => changed.has(k))) refresh();
     else if (changed.has('xy') || changed.has('colorIndex')) updateOverlay();
     if (changed.has('hover')) showHover(s.hover);
   });

@@ -7,7 +7,7 @@ export function wireShare(ctx) {
   const status = h('span.atlas-status', { role: 'status' });
   const say = (text) => { status.textContent = text; setTimeout(() => { if (status.textContent === text) status.textContent = ''; }, 2500); };
   const exportBtn = h('button', {
-    type: 'button', text: 'Export', title: 'Download my list, or what the filters show, as CSV',
+    type: 'button', text: 'Export', title: 'Download the selected area, my list, or what the filters show, as CSV',
     onclick: () => ctx.extras().then(async (m) => say(`Exported ${fmt(await m.exportCsv(ctx))} rows`)),
   });
   const copyBtn = h('button', {

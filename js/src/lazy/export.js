@@ -1,6 +1,6 @@
-// "Export": the chosen entities (my list's matches, else those passing the filters, else all) as a
-// CSV file: id, label, x, y (the layout shown) and every field. Cells are metadata, so they are
-// quoted, and a cell starting with = + - @ gets a leading ' so a spreadsheet does not run it.
+// "Export": the chosen entities (the area selection within the filters, else my list's matches, else
+// those passing the filters, else all) as a CSV file: id, label, x, y (the layout shown) and every
+// field. Cells are metadata, so they are quoted, and a cell starting with = + - @ gets a leading ' so a spreadsheet does not run it.
 import { fieldValues } from '../tooltip.js';
 
 const cell = (v) => {
@@ -23,6 +23,8 @@ export function toCsv(rows, meta, fields, xy) {
 /** The entities to export: {rows, what} (what names the file). */
 export function chosen(ctx) {
   const { listHits, pass } = ctx.live.get();
+  const area = ctx.areaRows?.();
+  if (area) return { rows: area, what: 'selection' };
   if (listHits?.length) return { rows: listHits, what: 'my-list' };
   const rows = [];
   for (let i = 0; i < ctx.n; i++) if (!pass || pass[i]) rows.push(i);

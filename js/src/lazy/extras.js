@@ -10,3 +10,5 @@ export { matchList } from './listmatch.js';
 export { renderListReport } from './listreport.js';
 export { buildIndex, search, createPrefixIndex } from '../search.js';
 export { createLabels } from '../labels.js';
+export { pointsInPolygon } from './lasso.js';
+export { toggleTable } from './table.js';

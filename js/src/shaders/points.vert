@@ -1,5 +1,6 @@
 // One vertex per entity. state: 0 normal, 1 dimmed (filtered out), 2 hidden, 3 highlighted
-// (search/list hit, neighbour of the selection), 4 selected, 5 hovered, 6 locator ring.
+// (search/list hit, neighbour of the selection), 4 selected, 5 hovered, 6 locator ring, 7 in the
+// area selection (as normal; with focus on, the points outside it fade).
 precision highp float;
 attribute vec2 pos;
 #ifdef MORPH
@@ -40,12 +41,14 @@ void main() {
   if (state > 0.5 && state < 1.5 || (focus > 0.5 && state < 0.5)) {
     col.rgb = mix(col.rgb, background, 0.7);
     a *= 0.5;
+  } else if (state > 6.5) {               // 7 in the area selection: full colour, a little more opaque
+    a = max(a, 0.85);
   } else if (state > 2.5) {
     s = max(s * 1.5, s + 4.0);
     a = 1.0;
     vRing = state > 3.5 ? 1.0 : 0.5;
   }
-  if (state > 5.5) {                       // 6 locator (compare page overlay): a hollow ring around the point
+  if (state > 5.5 && state < 6.5) {       // 6 locator (compare page overlay): a hollow ring around the point
     s = max(s + 22.0, 30.0);
     vRing = 3.0;
     col.rgb = background;                  // the ring's halo
