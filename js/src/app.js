@@ -19,6 +19,8 @@ import { wireVariant } from './features/variant.js';
 import { wireLabelTriggers, wireLabels } from './features/labeling.js';
 import { wireSteadyView } from './features/steady.js';
 import { wireShare } from './features/share.js';
+import { wireDisplay } from './features/display.js';
+import { brushHandler } from './features/brushing.js';
 
 /** ctx: {config, ui, store, live, loader, defaults, gl, entityHref, reducedMotion}; grows as features wire in. */
 export async function startMap(ctx) {
@@ -45,6 +47,7 @@ export async function startMap(ctx) {
   renderer.setSizes(ctx.sizes, ctx.base, ctx.base * 3);
   renderer.setPositions(live.get().xy);
   renderer.setCount(table.loaded);
+  const display = wireDisplay(ctx); // the reader's point size and opacity, from the first frame
   const early = earlyColors(table, store.get().color, config.accent, ctx.bg);
   renderer.setColors(early.index);
   renderer.setPalette(early.texture);
@@ -85,6 +88,7 @@ export async function startMap(ctx) {
   // ---- store -> features (each waits for the metadata; everything is applied once it arrives)
   store.subscribe((s, changed, info) => {
     if (changed.has('view')) renderer.requestDraw();
+    if (changed.has('size') || changed.has('opacity')) display.apply();
     if (!live.get().meta) return;
     // colour before filters: the filters redraw the legend, which must be the new field's
     if (changed.has('variant')) variants.apply(s.variant);
@@ -145,7 +149,8 @@ export async function startMap(ctx) {
   const extra = [...variants.controls, ...wireShare(ctx)];
   if (narrow) ui.side.prepend(h('section.atlas-side-tools', {}, ...extra)); else ui.bar.append(...extra);
   ui.bar.append(ui.countEl);
-  ctx.panel = mountPanel(ui.side, { store, fields: ctx.fields, columns: live.get().meta.fields, onList: myList.onList });
+  ctx.panel = mountPanel(ui.side, { store, fields: ctx.fields, columns: live.get().meta.fields, onList: myList.onList, onBrush: brushHandler(ctx) });
+  display.mount();
   filters.apply();
   coloring.apply();
   if (store.get().q) ctx.searchBox.setQuery(store.get().q);

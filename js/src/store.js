@@ -10,6 +10,7 @@
 //   color    colour-by field name, '' for none
 //   variant  layout variant name
 //   list     "show my list" text (kept in the URL only when short)
+//   size     point size factor (1 = the default sizes)      opacity  point opacity factor (1 = default)
 
 export const LIST_URL_MAX = 600;
 
@@ -23,8 +24,14 @@ export function defaultState(config = {}) {
     color: config.colorBy || '',
     variant: config.variant || '',
     list: '',
+    size: 1,
+    opacity: 1,
   };
 }
+
+/** Bounds of the point size and opacity factors (the Display sliders; URL values are clamped to them). */
+export const SIZE_RANGE = [0.25, 4], OPACITY_RANGE = [0.1, 1];
+const clamp = (v, [lo, hi]) => Math.min(hi, Math.max(lo, v));
 
 const num = (v, d) => (Number.isFinite(+v) && v !== '' ? +v : d);
 const r4 = (v) => +(+v).toFixed(4);
@@ -59,6 +66,8 @@ export function formatHash(state, defaults = defaultState()) {
   if (state.color !== defaults.color) p.set('c', state.color || '-');
   if (state.variant && state.variant !== defaults.variant) p.set('var', state.variant);
   if (state.list && state.list.length <= LIST_URL_MAX) p.set('list', state.list);
+  if (state.size && state.size !== 1) p.set('size', r4(state.size));
+  if (state.opacity && state.opacity !== 1) p.set('opacity', r4(state.opacity));
   return p.toString();
 }
 
@@ -87,6 +96,8 @@ export function parseHash(hash, defaults = defaultState()) {
   if (p.has('c')) s.color = p.get('c') === '-' ? '' : p.get('c');
   if (p.has('var')) s.variant = p.get('var');
   s.list = p.get('list') || '';
+  s.size = clamp(num(p.get('size') || '', 1), SIZE_RANGE);
+  s.opacity = clamp(num(p.get('opacity') || '', 1), OPACITY_RANGE);
   return s;
 }
 
@@ -110,8 +121,8 @@ export function createStore(initial) {
 const DISCRETE = ['sel', 'filters', 'hide', 'color', 'variant', 'list'];
 
 /**
- * Keep the store and location.hash in step. Discrete changes push a history entry, view moves and
- * typing replace it; back/forward (hashchange) load the state from the URL. `codec` lets another
+ * Keep the store and location.hash in step. Discrete changes push a history entry (unless set with
+ * {replace: true}: the later steps of one drag), view moves, sliders and typing replace it; back/forward (hashchange) load the state from the URL. `codec` lets another
  * page (compare.js) bring its own state: {format(state, defaults), parse(hash, defaults), discrete: [keys]}.
  */
 export function syncHash(store, defaults, win = window, codec = { format: formatHash, parse: parseHash, discrete: DISCRETE }) {
@@ -133,7 +144,7 @@ export function syncHash(store, defaults, win = window, codec = { format: format
     if (info.fromUrl) return;
     const discrete = codec.discrete.some((k) => changed.has(k));
     clearTimeout(timer);
-    if (discrete || info.push) write(true);
+    if ((discrete && !info.replace) || info.push) write(true);
     else timer = setTimeout(() => write(false), 150); // view and typing: coalesce, no history entry
   });
   const load = () => {

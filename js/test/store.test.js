@@ -13,7 +13,7 @@ test('full state round trip through the hash', () => {
   const s = {
     view: { x: 0.1234, y: -0.5, k: 3.25 }, sel: 'id 42/é', q: 'émile zola', hide: true, color: '', variant: 'tsne',
     filters: { genre: { values: ['Sci|Fi', 'Back\\slash', 'Drama'] }, lang: { exclude: ['ara'] }, year: { min: 1990, max: 2000 }, pop: { min: 5 } },
-    list: 'one\ntwo',
+    list: 'one\ntwo', size: 2.5, opacity: 0.4,
   };
   const h = formatHash(s, defaults);
   assert.deepEqual(parseHash('#' + h, defaults), s);
@@ -45,4 +45,11 @@ test('the fitted view is the default and stays out of the URL; any explicit view
   assert.equal(formatHash({ ...defaults, view: { x: 0, y: 0, k: 1 } }, defaults), 'v=0%2C0%2C1');
   assert.deepEqual(parseHash('#v=0,0,1', defaults).view, { x: 0, y: 0, k: 1 });
   assert.equal(parseHash('#sel=a', defaults).view.fit, true);
+});
+
+test('point size and opacity: in the URL only when not the default, clamped to their ranges', () => {
+  assert.equal(formatHash({ ...defaults, size: 1, opacity: 1 }, defaults), '');
+  assert.equal(formatHash({ ...defaults, size: 1.5, opacity: 0.5 }, defaults), 'size=1.5&opacity=0.5');
+  assert.deepEqual([parseHash('#size=99&opacity=0', defaults).size, parseHash('#size=99&opacity=0', defaults).opacity], [4, 0.1]);
+  assert.deepEqual([parseHash('#size=abc', defaults).size, parseHash('#opacity=', defaults).opacity], [1, 1]);
 });

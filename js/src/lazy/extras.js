@@ -8,3 +8,5 @@ export { renderDetail } from './detail.js';
 export { matchList } from './listmatch.js';
 export { renderListReport } from './listreport.js';
 export { buildIndex, search, createPrefixIndex } from '../search.js';
+export { brushHistogram } from './brush.js';
+export { mountDisplay, applyTheme } from './display.js';
