@@ -17,8 +17,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sitegen.errors import DataError, SpecError
+from sitegen.spec import HOST_NAME
 
 SAMPLE_BYTES = 1 << 16
 SAMPLE_ROWS = 500
@@ -272,6 +274,7 @@ class FieldGuess:
     enabled: bool = True  # False: written as a comment (an id-like or empty column)
     entropy: float = 0.0  # category only: the most even one colours the map
     key: str = ""  # its name in [entities.fields], set when written
+    hosts: tuple[str, ...] = ()  # image only: the host names its sample URLs use
 
 
 def guess_fields(t: Table, id_column: str, label: str | None) -> list[FieldGuess]:
@@ -291,7 +294,8 @@ def _field_type(column: str, values: list[str]) -> FieldGuess:
     distinct = len(set(present))
     urls = sum(1 for v in present if IMAGE_URL.match(v))
     if urls >= 0.8 * n or (_words(column) & IMAGE_WORDS and sum(v.startswith(("http://", "https://")) for v in present) >= 0.8 * n):
-        return FieldGuess(column, "image", why="image URLs")
+        hosts = {urlsplit(v).hostname for v in present if v.startswith(("http://", "https://"))}
+        return FieldGuess(column, "image", why="image URLs", hosts=tuple(sorted(h for h in hosts if h and HOST_NAME.fullmatch(h))))
     if all(_is_number(v) for v in present):
         if _integers(present) and distinct == n and n > 20 and re.search(r"(^|[_ -])id$|Id$|ID$", column):
             return FieldGuess(column, "number", why="a unique integer per row: another id?", enabled=False)
@@ -467,6 +471,10 @@ def render(name: str, data: Table, data_rel: str, roles: dict[str, Guess], meta:
         "[site]",
     ]
     lines.append(f"color_by = {toml_str(color_by)}{_alternatives(Guess(color_by, color_others))}" if color_by else '# color_by = "FIELD"           # a category, tags or number field')
+    hosts = sorted({h for f in (meta.fields if meta else []) if f.enabled and f.type == "image" for h in f.hosts})
+    if hosts:
+        lines.append(f"image_hosts = [{', '.join(toml_str(h) for h in hosts)}]  # where the image fields' first rows "
+                     "point: the pages may load pictures from these hosts only")
     return "\n".join(lines) + "\n"
 
 
