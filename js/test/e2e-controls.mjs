@@ -236,6 +236,10 @@ try {
       const sw = (await page.$$eval('.atlas-swatch', (els) => els.map((e) => getComputedStyle(e).backgroundColor))).map(parseColor);
       const low = [...ramp, ...sw].filter((c) => contrast(c, bg) < 3);
       assert(ramp.length >= 2 && sw.length >= 2 && low.length === 0, `colours below 3:1 on ${bg}: ${JSON.stringify(low)}`);
+      // links on the panels stay readable in both themes (4.5:1)
+      const panel = parseColor(await page.evaluate(() => getComputedStyle(document.querySelector('.atlas-side')).backgroundColor));
+      const link = parseColor(await page.evaluate(() => getComputedStyle(document.querySelector('.atlas-app')).getPropertyValue('--link')));
+      assert(contrast(link, panel) >= 4.5, `links ${link} on the panel ${panel}: ${contrast(link, panel).toFixed(2)}:1`);
       await page.context().close();
     });
   }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { colorChannel } from '../src/palette.js';
-import { contrast } from '../src/scales.js';
+import { contrast, withContrast } from '../src/scales.js';
 
 // the map backgrounds of the two themes (style.css --bg)
 const BACKGROUNDS = { dark: '#111318', light: '#fafafa' };
@@ -23,3 +23,9 @@ for (const [theme, bg] of Object.entries(BACKGROUNDS)) {
     }
   });
 }
+
+test('links reach 4.5:1 on the light panel, written as the short #fff', () => {
+  const link = withContrast('#3b6fd4', '#fff', 4.5);
+  assert.ok(contrast(link, '#ffffff') >= 4.5, `${link} on white`);
+  assert.equal(contrast('#fff', '#000000').toFixed(1), '21.0');
+});
