@@ -63,6 +63,9 @@ def test_goodbooks_slice_guesses_columns_and_field_types(tmp_path):
     assert len(ents) == 828 and "The Fault in Our Stars" in set(ents.labels)
     assert ents.field_types["small_image_url"] == "image"
     assert str(ents.fields["small_image_url"][0]).startswith("https://")
+    # the hosts its sample URLs use: the pictures may come from there
+    assert raw["site"]["image_hosts"] == ["images.gr-assets.com", "s.gr-assets.com"]
+    assert spec.site.image_hosts == ["images.gr-assets.com", "s.gr-assets.com"]
 
 
 def test_semicolons_latin1_and_a_value_column(tmp_path):
@@ -114,6 +117,7 @@ def test_metadata_with_tags_by_semicolon_numbers_and_images(tmp_path):
     assert (e["id"], e["label"]) == ("item", "name")
     assert e["fields"] == {"genre": {"type": "category"}, "styles": {"type": "tags", "sep": ";"},
                            "year": {"type": "number"}, "cover": {"type": "image"}}
+    assert raw["site"]["image_hosts"] == ["img.example.org"]
     assert set(ents.fields["styles"][0]) <= set(genres) and len(ents.fields["styles"][0]) == 2
 
 

@@ -414,3 +414,65 @@ def test_site_file_budget_at_scale(tmp_path):
     assert sum(n.startswith("data/shard-") for n in plain) == 2  # ceil(3000 / SHARD_ROWS)
     assert sum(n.startswith("data/ids-") for n in plain) == 2
     assert sum(n.startswith("data/points-") for n in plain) == 1
+
+
+def with_cover(r, hosts: list[str]):
+    """`r` with an image field "cover" (a URL on every third entity, one of them on a host not listed)
+    and `[site] image_hosts = hosts`, packed again."""
+    import dataclasses
+
+    from sitegen.spec import FieldSpec
+    from sitegen.stages.pack import with_packed
+
+    n = len(r.entities)
+    urls = np.array([f"https://images.example.org/{i}.jpg" if i % 3 == 0 else "" for i in range(n)], dtype=object)
+    urls[3] = "https://elsewhere.example.com/3.jpg"
+    es = r.spec.entities
+    spec = r.spec.model_copy(update={
+        "entities": es.model_copy(update={"fields": {**es.fields, "cover": FieldSpec(type="image", label="Cover")}}),
+        "site": r.spec.site.model_copy(update={"image_hosts": hosts})})
+    ent = dataclasses.replace(r.entities, fields={**r.entities.fields, "cover": urls},
+                              field_types={**r.entities.field_types, "cover": "image"})
+    return with_packed(dataclasses.replace(r, spec=spec, entities=ent, packed=None))
+
+
+def test_image_fields_reach_the_viewer_and_their_hosts_the_csp(tmp_path):
+    pics = with_cover(tiny_result("pics"), ["images.example.org"])
+    other = with_cover(tiny_result("other", n=25, seed=1, variants=("tsne",)), ["cdn.example.net", "images.example.org"])
+    out = write_site([pics, other], tmp_path / "dist", viewer_dir=viewer_bundle(tmp_path / "bundle"))
+    # one policy for the whole site: every dataset's hosts, and no other
+    csp = re.search(r"Content-Security-Policy: (.*)", (out / "_headers").read_text()).group(1)
+    assert "img-src 'self' data: blob: cdn.example.net images.example.org;" in csp
+    page = (out / "pics" / "index.html").read_text()
+    config = json.loads(re.search(r'<script type="application/json" id="atlas-config">(.*?)</script>', page, re.S).group(1))
+    assert config["imageHosts"] == ["images.example.org"]
+    assert {"name": "cover", "label": "Cover", "type": "image"} in config["fields"]
+    data = read_site_data(out / "pics" / "data")
+    # the URLs travel with the shards' text (never in the core file: no filter or colour-by on them)
+    assert "cover" not in data["fields"]
+    assert data["text"]["cover"][:4] == ["https://images.example.org/0.jpg", "", "", "https://elsewhere.example.com/3.jpg"]
+    # without image hosts the policy names none
+    plain = render_site([tiny_result()], load_assets(viewer_bundle(tmp_path / "b2")))
+    assert "img-src 'self' data: blob:;" in plain["_headers"].decode()
+
+
+def test_pages_follow_the_system_theme_unless_the_spec_pins_one(tmp_path):
+    out = write_site([tiny_result("auto"), tiny_result("pinned", n=25, seed=1, variants=("tsne",), theme="light")],
+                     tmp_path / "dist", viewer_dir=viewer_bundle(tmp_path / "bundle"))
+    about = (out / "auto" / "about.html").read_text()
+    assert '<meta name="color-scheme" content="dark light">' in about and 'class="theme-auto ' in about
+    assert '<meta name="color-scheme" content="light">' in (out / "pinned" / "about.html").read_text()
+    assert 'class="theme-auto ' in (out / "index.html").read_text()  # a gallery of both: the reader's setting
+    css = next((out / "assets").glob("site.*.css")).read_text()
+    light = re.search(r"\.theme-light\{([^}]*)\}", css).group(1)
+    assert re.search(r"@media \(prefers-color-scheme:light\)\{\.theme-auto\{" + re.escape(light) + r"\}\}", css)
+
+
+def test_entity_pages_show_pictures_from_allowed_hosts_only(tmp_path):
+    pics = with_cover(tiny_result("pics"), ["images.example.org"])
+    out = write_site([pics], tmp_path / "dist", viewer_dir=viewer_bundle(tmp_path / "bundle"))
+    slugs = pics.packed.slugs
+    page = lambda i: (out / "pics" / "e" / f"{slugs[i]}.html").read_text()  # noqa: E731
+    assert '<img class="entity-pic" src="https://images.example.org/0.jpg" alt="Item 0"' in page(0)
+    assert "elsewhere.example.com" not in page(3) and "entity-pic" not in page(3)  # a host not listed
+    assert "entity-pic" not in page(4) and "<dt>Cover</dt>" not in page(0)  # no URL as text either

@@ -161,3 +161,19 @@ def test_strict_types(write_spec, tables, expected):
 
 def test_an_integer_is_still_a_valid_float(write_spec):
     assert load_spec(write_spec(spec_text(tables="[cooccurrence]\nscale = 2"))).cooccurrence.scale == 2.0
+
+
+@pytest.mark.parametrize("host", ["https://images.example.org", "images.example.org/covers", "*.example.org",
+                                  "images.example.org:8080", "a b", "-bad.example.org", ""])
+def test_image_hosts_are_host_names_only(write_spec, host):
+    msg = error_of(write_spec, spec_text(tables=f"[site]\nimage_hosts = [{host!r}]"))
+    assert msg.startswith("site.image_hosts: must hold host names only"), msg
+    assert repr(host) in msg
+
+
+def test_image_hosts_are_lower_cased_and_sorted_and_theme_defaults_to_auto(write_spec):
+    spec = load_spec(write_spec(spec_text(tables='[site]\nimage_hosts = ["S.Example.org", "images.gr-assets.com", "127.0.0.1"]')))
+    assert spec.site.image_hosts == ["127.0.0.1", "images.gr-assets.com", "s.example.org"]
+    assert spec.site.theme == "auto"
+    assert error_of(write_spec, spec_text(tables="[site]\ntheme = 'sepia'")) == \
+        "site.theme: must be 'auto', 'light' or 'dark', got 'sepia'"

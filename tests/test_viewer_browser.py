@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def tiny_viewer_result():
         "entities": {"path": "e.csv", "id": "id", "label": "title", "fields": {
             "kind": {"type": "category", "label": "Kind"}, "year": {"type": "number", "label": "Year"}}},
         "variants": [{"name": "umap", "method": "umap"}, {"name": "tsne", "method": "tsne"}],
-        "site": {"color_by": "kind"},
+        "site": {"color_by": "kind", "theme": "dark"},  # the checks of colours and rings are written for dark
     }
     spec = parse_spec(raw, Path("/nonexistent/tiny.toml"))
     rng = np.random.default_rng(7)
@@ -153,8 +154,46 @@ def labels_site(tmp_path_factory):
     return out
 
 
-def _run(script: str, site: Path) -> None:
-    proc = subprocess.run(["node", script, str(site), "tiny"], cwd=JS, capture_output=True, text=True, timeout=300)
+def tiny_controls_result(image_port: int):
+    """The tiny atlas with the spec's theme left to "auto" (the reader's system setting) and an image field
+    "cover": id1 (Émile Zola) has a picture on http://localhost:<image_port>/ (an allowed host, served by
+    js/test/e2e-controls.mjs), id0's URL there is missing (404), id2's is on a host that is not allowed."""
+    from sitegen.spec import FieldSpec
+
+    r = tiny_viewer_result()
+    n = len(r.entities)
+    covers = np.array([f"http://localhost:{image_port}/img/{i}.png" for i in range(n)], dtype=object)
+    covers[0] = f"http://localhost:{image_port}/img/missing.png"
+    covers[2] = "https://blocked.example/img/2.png"
+    es = r.spec.entities
+    spec = r.spec.model_copy(update={
+        "entities": es.model_copy(update={"fields": {**es.fields, "cover": FieldSpec(type="image", label="Cover")}}),
+        "site": r.spec.site.model_copy(update={"theme": "auto", "image_hosts": ["localhost"]})})
+    ent = dataclasses.replace(r.entities, fields={**r.entities.fields, "cover": covers},
+                              field_types={**r.entities.field_types, "cover": "image"})
+    return dataclasses.replace(r, spec=spec, entities=ent)
+
+
+@pytest.fixture(scope="module")
+def controls_site(tmp_path_factory):
+    """(site folder, image port): the tiny controls atlas, and a free port for its pictures' server."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    subprocess.run(["npm", "run", "build"], cwd=JS, check=True, capture_output=True)
+    from sitegen.site.write import write_site
+    from sitegen.stages.pack import with_packed
+
+    with socket.socket() as s:  # a port nothing listens on now; the e2e script serves the pictures there
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = tmp_path_factory.mktemp("controls") / "dist"
+    write_site([with_packed(tiny_controls_result(port))], out, viewer_dir=JS / "dist")
+    return out, port
+
+
+def _run(script: str, site: Path, *extra: str) -> None:
+    proc = subprocess.run(["node", script, str(site), "tiny", *extra], cwd=JS, capture_output=True, text=True, timeout=300)
     print(proc.stdout, proc.stderr)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert " 0 failed" in proc.stdout
@@ -198,3 +237,12 @@ def test_labels_in_chromium(labels_site):
     a pan keeps the names that still fit; filtered-out regions lose their names; a phone shows names;
     the compare page's left pane names the regions too."""
     _run("test/e2e-labels.mjs", labels_site)
+
+
+def test_viewer_controls_in_chromium(controls_site):
+    """js/test/e2e-controls.mjs: histogram brushing (mouse, touch, keyboard; counts, URL, history), pictures
+    of an image field in the tooltip and the panel (lazy, sized, alt text; a failed one hidden, one on a host
+    not allowed never requested), light and dark (the system's setting, the toggle kept across a reload,
+    contrast on both backgrounds), point size and opacity (drawn pixels, URL only when not default)."""
+    site, port = controls_site
+    _run("test/e2e-controls.mjs", site, str(port))

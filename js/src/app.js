@@ -21,6 +21,8 @@ import { wireSteadyView } from './features/steady.js';
 import { wireShare } from './features/share.js';
 import { wireArea } from './features/area.js';
 import { wireTable } from './features/table.js';
+import { wireDisplay } from './features/display.js';
+import { brushHandler } from './features/brushing.js';
 
 /** ctx: {config, ui, store, live, loader, defaults, gl, entityHref, reducedMotion}; grows as features wire in. */
 export async function startMap(ctx) {
@@ -47,6 +49,7 @@ export async function startMap(ctx) {
   renderer.setSizes(ctx.sizes, ctx.base, ctx.base * 3);
   renderer.setPositions(live.get().xy);
   renderer.setCount(table.loaded);
+  const display = wireDisplay(ctx); // the reader's point size and opacity, from the first frame
   const early = earlyColors(table, store.get().color, config.accent, ctx.bg);
   renderer.setColors(early.index);
   renderer.setPalette(early.texture);
@@ -88,6 +91,7 @@ export async function startMap(ctx) {
   // ---- store -> features (each waits for the metadata; everything is applied once it arrives)
   store.subscribe((s, changed, info) => {
     if (changed.has('view')) renderer.requestDraw();
+    if (changed.has('size') || changed.has('opacity')) display.apply();
     if (!live.get().meta) return;
     // colour before filters: the filters redraw the legend, which must be the new field's
     if (changed.has('variant')) variants.apply(s.variant);
@@ -150,7 +154,8 @@ export async function startMap(ctx) {
   const extra = [...variants.controls, ...area.controls, ...wireTable(ctx).controls, ...wireShare(ctx)];
   if (narrow) ui.side.prepend(h('section.atlas-side-tools', {}, ...extra)); else ui.bar.append(...extra);
   ui.bar.append(ui.countEl);
-  ctx.panel = mountPanel(ui.side, { store, fields: ctx.fields, columns: live.get().meta.fields, onList: myList.onList });
+  ctx.panel = mountPanel(ui.side, { store, fields: ctx.fields, columns: live.get().meta.fields, onList: myList.onList, onBrush: brushHandler(ctx) });
+  display.mount();
   filters.apply();
   coloring.apply();
   if (store.get().q) ctx.searchBox.setQuery(store.get().q);

@@ -17,6 +17,7 @@ import { compareDefaults, compareCodec, pickVariant, normalizePair, nearRanks } 
 import { createPane } from './compare-pane.js';
 import { renderIntro, renderSelection } from './compare-detail.js';
 import { h, fmt } from './dom.js';
+import { initialTheme } from './theme.js';
 
 const config = JSON.parse(document.getElementById('atlas-config').textContent);
 const datasetUrl = (rel) => new URL((config.root || '') + rel, location.href).href;
@@ -26,7 +27,7 @@ const labelOf = (v) => variantsCfg.find((x) => x.name === v)?.label || v;
 // ---- page skeleton (the compare page replaces the children of #atlas)
 const root = document.getElementById('atlas') || document.body.appendChild(h('div', { id: 'atlas' }));
 root.classList.add('atlas-app', 'atlas-compare');
-root.dataset.theme = config.theme === 'light' ? 'light' : 'dark';
+root.dataset.theme = initialTheme(config);
 if (config.accent) root.style.setProperty('--accent', config.accent);
 const mapLink = h('a.cmp-map', { href: variantsCfg[0]?.url || 'index.html', text: config.title || 'Map' });
 const bar = h('div.atlas-bar', {}, h('h1.cmp-title', {}, mapLink, h('span.cmp-sub', { text: ' · compare layouts' })));

@@ -52,7 +52,7 @@ export function pointFields(table, descriptors) {
 }
 
 /**
- * The viewer's `meta` over shards: {n, counts, fields, clusters, ids, labels, slugs} as before, where
+ * The viewer's `meta` over shards: {n, counts, fields, images, clusters, ids, labels, slugs} as before, where
  * ids/labels/slugs and text field values are lists whose get(i) returns '' (and starts the fetch) until
  * the entity's shard is in; plus ensure(indices), loadAll(), complete(), neighbors() ({row(i)}),
  * ids.lookup(id) (-1 until its bucket is in) and findId(id) (a promise of the index). onLoad() runs after every shard or bucket arrives.
@@ -122,6 +122,9 @@ export function createEntities(core, config, fetchBuf, onLoad, table) {
   for (const fd of config.fields || []) {
     if (fd.type === 'text') fields[fd.name] = { type: 'text', values: list((s) => s.text[fd.name] || { get: () => '' }) };
   }
+  // image fields (picture URLs, in the shards' text) are shown as pictures, never filtered or coloured by
+  const images = {};
+  for (const fd of config.fields || []) if (fd.type === 'image') images[fd.name] = list((s) => s.text[fd.name] || { get: () => '' });
   const neighbors = () => ({
     /** {indices, weights} of entity i, strongest first; null until its shard is in. */
     row(i) {
@@ -132,7 +135,7 @@ export function createEntities(core, config, fetchBuf, onLoad, table) {
     },
   });
   return {
-    n, counts: core.counts, fields, clusters: core.clusters, ids, findId, labels: list((s) => s.labels), slugs: list((s) => s.slugs),
+    n, counts: core.counts, fields, images, clusters: core.clusters, ids, findId, labels: list((s) => s.labels), slugs: list((s) => s.slugs),
     /** Fetch the shards holding `indices`; resolves when they are all in. */
     ensure: (indices) => Promise.all([...new Set(Array.from(indices, (i) => Math.floor(i / rows)))].filter((k) => k >= 0 && k < shards.length).map(load)),
     loadAll: () => Promise.all(shards.map((_, k) => load(k))),

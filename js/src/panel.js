@@ -1,12 +1,13 @@
 // The side panel: colour-by + legend, filters (multi-selects with counts, numeric ranges with a
 // histogram), the dim/hide toggle and "show my list". Reads and writes the store only.
 import { h, fmt } from './dom.js';
-import { HIST_BINS, isActive, toggleCategories, shownCategories, withShown } from './filters.js';
+import { HIST_BINS, binOf, isActive, toggleCategories, shownCategories, withShown } from './filters.js';
 import { ramp } from './palette.js';
 
 const MAX_OPTIONS = 40;
 
-export function mountPanel(panel, { store, fields, columns, onList }) {
+/** onBrush(pointerdown event, {name, hist, lo, hi, last}): a drag across a histogram begins (features/brushing.js). */
+export function mountPanel(panel, { store, fields, columns, onList, onBrush }) {
   const usable = fields.filter((f) => columns[f.name] && columns[f.name].type !== 'text');
   // --- colour-by + legend
   const colorSel = h('select', { 'aria-label': 'Colour by', onchange: () => store.set({ color: colorSel.value }) },
@@ -51,10 +52,23 @@ export function mountPanel(panel, { store, fields, columns, onList }) {
         store.set({ filters: next });
       };
       a.addEventListener('change', apply); b.addEventListener('change', apply);
-      const hist = h('div.atlas-hist', { 'aria-hidden': 'true' });
-      for (let k = 0; k < HIST_BINS; k++) hist.append(h('span'));
+      // bars: the points shown per bin, inside a faint outline of every point's bin (the unfiltered
+      // distribution); drag across to brush a range (the inputs below are the keyboard's way)
+      const full = new Uint32Array(HIST_BINS);
+      for (const v of col.values) { const k = binOf(v, lo, hi); if (k >= 0) full[k]++; }
+      const bins = Array.from({ length: HIST_BINS }, () => h('span', {}, h('i')));
+      const brush = h('b.atlas-brush', { hidden: true });
+      const hist = h('div.atlas-hist', { 'aria-hidden': 'true', title: 'Drag across to filter a range' }, ...bins, brush);
+      const g = (groups[f.name] = { kind: 'number', a, b, hist, lo, hi, bins, brush, full, name: f.name });
+      hist.addEventListener('pointerdown', (e) => {
+        if (e.button || !onBrush) return;
+        e.preventDefault();
+        hist.setPointerCapture(e.pointerId);
+        onBrush(e, g);
+      });
+      // the latest pointer event, for a drag that moves (or ends) before the brushing module has loaded
+      for (const t of ['pointerdown', 'pointermove', 'pointerup']) hist.addEventListener(t, (e) => { g.last = e; });
       filterBox.append(h('details.atlas-field', { open: true }, h('summary', { text: f.label || f.name }), hist, h('div.atlas-row', {}, a, ' – ', b)));
-      groups[f.name] = { kind: 'number', a, b, hist, lo, hi };
     } else {
       const opts = h('div.atlas-options', { role: 'group', 'aria-label': f.label || f.name });
       filterBox.append(h('details.atlas-field', {}, h('summary', { text: f.label || f.name }), opts));
@@ -69,12 +83,17 @@ export function mountPanel(panel, { store, fields, columns, onList }) {
       const g = groups[f.name], counts = facets[f.name], flt = state.filters[f.name];
       if (!counts) continue;
       if (g.kind === 'number') {
-        const max = Math.max(1, ...counts);
-        [...g.hist.children].forEach((bar, k) => {
-          bar.style.height = `${Math.round((100 * counts[k]) / max)}%`;
+        const max = Math.max(1, ...g.full);
+        g.bins.forEach((bar, k) => {
+          bar.style.height = `${(100 * g.full[k]) / max}%`;
+          bar.firstChild.style.height = `${g.full[k] ? (100 * counts[k]) / g.full[k] : 0}%`;
           const mid = g.lo + ((k + 0.5) * (g.hi - g.lo)) / HIST_BINS;
           bar.className = flt && ((flt.min != null && mid < flt.min) || (flt.max != null && mid > flt.max)) ? 'off' : '';
         });
+        const at = (v, d) => (v == null ? d : Math.min(1, Math.max(0, (v - g.lo) / (g.hi - g.lo || 1))));
+        g.brush.hidden = !isActive(flt);
+        g.brush.style.left = `${100 * at(flt?.min, 0)}%`;
+        g.brush.style.right = `${100 - 100 * at(flt?.max, 1)}%`;
         if (document.activeElement !== g.a) g.a.value = flt?.min ?? '';
         if (document.activeElement !== g.b) g.b.value = flt?.max ?? '';
       } else {

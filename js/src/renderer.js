@@ -33,8 +33,8 @@ const hexRgb = (hex) => {
 export function createRenderer(canvas, gl, opts) {
   const regl = createREGL({ gl });
   const n = opts.n;
-  const bg = hexRgb(opts.background);
-  const ring = hexRgb(opts.ring);
+  let bg = hexRgb(opts.background);
+  let ring = hexRgb(opts.ring);
   const posBuf = regl.buffer({ data: new Float32Array(2 * n), usage: 'dynamic' });
   const pos0Buf = regl.buffer({ data: new Float32Array(2 * n), usage: 'dynamic' });
   const styleBuf = regl.buffer({ data: new Uint8Array(2 * n), usage: 'dynamic' });
@@ -43,6 +43,7 @@ export function createRenderer(canvas, gl, opts) {
   const style = new Uint8Array(2 * n);
   let morph = 1, morphAnim = 0;
   let focus = 0, visible = n, sizeRange = [2, 8], meanSize = 0.1;
+  let sizeFactor = 1, opacityFactor = 1; // the reader's Display settings
   const overlay = {
     pos: regl.buffer({ data: new Float32Array(2), usage: 'dynamic' }),
     style: regl.buffer({ data: new Uint8Array(2), usage: 'dynamic' }),
@@ -61,8 +62,8 @@ export function createRenderer(canvas, gl, opts) {
     maxSize: regl.prop('maxSize'),
     alpha: regl.prop('alpha'),
     focus: regl.prop('focus'),
-    background: bg,
-    ringColor: ring,
+    background: () => bg,
+    ringColor: () => ring,
   };
   const blend = {
     enable: true,
@@ -114,14 +115,14 @@ export function createRenderer(canvas, gl, opts) {
     const d = dpr();
     // points grow with zoom, much slower than the map, so zooming in separates them (and the
     // fragment count, which dominates on software GL, stays flat)
-    const sizeScale = d * Math.pow(Math.max(1, view.k), 0.35);
+    const sizeScale = d * Math.pow(Math.max(1, view.k), 0.35) * sizeFactor;
     // density-aware alpha: expected overlap of on-screen points; dense views get translucent points
     const s = (view.k * Math.min(w, h)) / 2;
     const frac = Math.min(1, (w * h) / (4 * s * s));
-    const px = sizeRange[0] + (sizeRange[1] - sizeRange[0]) * meanSize;
+    const px = (sizeRange[0] + (sizeRange[1] - sizeRange[0]) * meanSize) * sizeFactor;
     const overlap = (visible * frac * Math.PI * 0.25 * px * px * Math.pow(Math.max(1, view.k), 0.7)) / (w * h);
-    const alpha = Math.max(0.3, Math.min(1, 1.2 / Math.sqrt(Math.max(overlap, 1e-6))));
-    const props = { view: m, sizeScale, maxSize: 48 * d, alpha, focus };
+    const alpha = Math.max(0.3, Math.min(1, 1.2 / Math.sqrt(Math.max(overlap, 1e-6)))) * opacityFactor;
+    const props = { view: m, sizeScale, maxSize: 48 * d * Math.max(1, sizeFactor), alpha, focus };
     regl.clear({ color: [bg[0], bg[1], bg[2], 1] });
     (morph < 1 ? drawMorph : drawPoints)(props);
     if (overlay.lineCount) drawLines({ view: m, count: overlay.lineCount });
@@ -154,6 +155,10 @@ export function createRenderer(canvas, gl, opts) {
       }
       this.requestDraw();
     },
+    /** The reader's point size and opacity factors (1, 1: as the density rules choose). */
+    setDisplay(size, opacity) { sizeFactor = size; opacityFactor = opacity; this.requestDraw(); },
+    /** Map background and highlight ring ('#rrggbb'), e.g. on a change of light / dark theme. */
+    setBackground(background, ringHex) { bg = hexRgb(background); ring = hexRgb(ringHex); this.requestDraw(); },
     /** Draw only the first `k` points (the rows of the point file loaded so far). */
     setCount(k) { drawn = Math.max(0, Math.min(n, k)); this.requestDraw(); },
     /** colour: Uint8Array(n) palette indices (255 = missing colour). */

@@ -20,7 +20,12 @@ export function robustFields(fields, columns) {
   });
 }
 
-export const rgbOf = (hex) => { const v = parseInt(String(hex).replace('#', '').slice(0, 6), 16) || 0; return [v >> 16, (v >> 8) & 255, v & 255]; };
+/** [r, g, b] of '#rrggbb' or the short '#rgb' (style.css writes the light panel as #fff). */
+export const rgbOf = (hex) => {
+  const s = String(hex).trim().replace('#', '');
+  const v = parseInt(s.length === 3 ? s.replace(/./g, '$&$&') : s.slice(0, 6), 16) || 0;
+  return [v >> 16, (v >> 8) & 255, v & 255];
+};
 const hexOf = (c) => '#' + c.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('');
 const lum = (c) => {
   const [r, g, b] = c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });

@@ -2,16 +2,14 @@
 // detail panel), plus the menu drawer's open / close behaviour. No data here.
 import { h, fmt } from './dom.js';
 import { withContrast } from './scales.js';
+import { initialTheme } from './theme.js';
 
 /** Build the skeleton under #atlas; returns its elements and setDrawer(open). */
 export function mountSkeleton(config) {
   const root = document.getElementById('atlas') || document.body.appendChild(h('div', { id: 'atlas' }));
   root.classList.add('atlas-app');
-  root.dataset.theme = config.theme === 'light' ? 'light' : 'dark';
   if (config.accent) root.style.setProperty('--accent', config.accent);
-  // links in the accent colour, darkened or lightened to 4.5:1 against the panels they sit on
-  const css = getComputedStyle(root);
-  root.style.setProperty('--link', withContrast(css.getPropertyValue('--accent').trim() || '#3b6fd4', css.getPropertyValue('--panel').trim() || '#1b1e25', 4.5));
+  setTheme(root, initialTheme(config));
   const menuBtn = h('button.atlas-menu', { type: 'button', 'aria-label': 'Show filters and colours', 'aria-expanded': 'false', 'aria-controls': 'atlas-side', text: '☰' });
   const side = h('aside.atlas-side', { id: 'atlas-side', 'aria-label': 'Colour and filters' });
   const detail = h('aside.atlas-detail', { 'aria-label': 'Selected entity', hidden: true });
@@ -43,6 +41,14 @@ export function mountSkeleton(config) {
     if (e.key === 'Escape' && root.classList.contains('atlas-drawer-open')) { setDrawer(false); menuBtn.focus(); }
   });
   return { root, menuBtn, bar, side, detail, canvas, labelLayer, stage, countEl, setDrawer };
+}
+
+/** Switch #atlas to theme 'light' or 'dark' (the colours in style.css) and set its link colour. */
+export function setTheme(root, theme) {
+  root.dataset.theme = theme;
+  // links in the accent colour, darkened or lightened to 4.5:1 against the panels they sit on
+  const css = getComputedStyle(root);
+  root.style.setProperty('--link', withContrast(css.getPropertyValue('--accent').trim() || '#3b6fd4', css.getPropertyValue('--panel').trim() || '#1b1e25', 4.5));
 }
 
 /** Show a load failure on the map. */

@@ -13,6 +13,7 @@
 //   area     the area selection ("Select area"), or null: {ids: [entity id...] or null, idx: Uint32Array
 //            of indices or null}; in the URL (its ids) only when it holds at most AREA_URL_MAX of them
 //            in at most AREA_URL_CHARS characters
+//   size     point size factor (1 = the default sizes)      opacity  point opacity factor (1 = default)
 
 export const LIST_URL_MAX = 600;
 export const AREA_URL_MAX = 200;
@@ -37,8 +38,14 @@ export function defaultState(config = {}) {
     variant: config.variant || '',
     list: '',
     area: null,
+    size: 1,
+    opacity: 1,
   };
 }
+
+/** Bounds of the point size and opacity factors (the Display sliders; URL values are clamped to them). */
+export const SIZE_RANGE = [0.25, 4], OPACITY_RANGE = [0.1, 1];
+const clamp = (v, [lo, hi]) => Math.min(hi, Math.max(lo, v));
 
 const num = (v, d) => (Number.isFinite(+v) && v !== '' ? +v : d);
 const r4 = (v) => +(+v).toFixed(4);
@@ -74,6 +81,8 @@ export function formatHash(state, defaults = defaultState()) {
   if (state.variant && state.variant !== defaults.variant) p.set('var', state.variant);
   if (state.list && state.list.length <= LIST_URL_MAX) p.set('list', state.list);
   if (areaParam(state.area)) p.set('area', areaParam(state.area)); // "area=12+45+99"
+  if (state.size && state.size !== 1) p.set('size', r4(state.size));
+  if (state.opacity && state.opacity !== 1) p.set('opacity', r4(state.opacity));
   return p.toString();
 }
 
@@ -103,6 +112,8 @@ export function parseHash(hash, defaults = defaultState()) {
   if (p.has('var')) s.variant = p.get('var');
   s.list = p.get('list') || '';
   s.area = p.get('area') ? { ids: splitEsc(p.get('area'), ' ').filter(Boolean), idx: null } : null;
+  s.size = clamp(num(p.get('size') || '', 1), SIZE_RANGE);
+  s.opacity = clamp(num(p.get('opacity') || '', 1), OPACITY_RANGE);
   return s;
 }
 
@@ -126,8 +137,8 @@ export function createStore(initial) {
 const DISCRETE = ['sel', 'filters', 'hide', 'color', 'variant', 'list', 'area'];
 
 /**
- * Keep the store and location.hash in step. Discrete changes push a history entry, view moves and
- * typing replace it; back/forward (hashchange) load the state from the URL. `codec` lets another
+ * Keep the store and location.hash in step. Discrete changes push a history entry (unless set with
+ * {replace: true}: the later steps of one drag), view moves, sliders and typing replace it; back/forward (hashchange) load the state from the URL. `codec` lets another
  * page (compare.js) bring its own state: {format(state, defaults), parse(hash, defaults), discrete: [keys]}.
  */
 export function syncHash(store, defaults, win = window, codec = { format: formatHash, parse: parseHash, discrete: DISCRETE }) {
@@ -149,7 +160,7 @@ export function syncHash(store, defaults, win = window, codec = { format: format
     if (info.fromUrl) return;
     const discrete = codec.discrete.some((k) => changed.has(k));
     clearTimeout(timer);
-    if (discrete || info.push) write(true);
+    if ((discrete && !info.replace) || info.push) write(true);
     else timer = setTimeout(() => write(false), 150); // view and typing: coalesce, no history entry
   });
   const load = () => {

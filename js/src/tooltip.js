@@ -1,6 +1,7 @@
 // Hover tooltip and the field lines it shares with the selection panel (lazy/detail.js). Every piece
 // of data goes in with textContent (via h()).
 import { h, fmt } from './dom.js';
+import { picture } from './images.js';
 
 /** Short metadata lines for entity i: [[label, value]] for the first few non-empty fields. */
 export function fieldValues(meta, fields, i, max = 99) {
@@ -24,11 +25,14 @@ export function fieldValues(meta, fields, i, max = 99) {
 
 export function createTooltip(stage) {
   const el = h('div.atlas-tip', { role: 'tooltip', hidden: true });
+  let pic = null; // the picture shown last, kept while the pointer stays on the same one
   stage.append(el);
   return {
     el,
-    show(title, lines, x, y) {
-      el.replaceChildren(h('strong', { text: title }), ...lines.map(([k, v]) => h('div', {}, h('span.atlas-k', { text: `${k}: ` }), v)));
+    /** src: a picture URL already checked by images.js's imageUrl, or '' for none. */
+    show(title, lines, x, y, src = '') {
+      if (src && (pic?.getAttribute('src') !== src || pic.alt !== title)) pic = picture(src, title, 50, 75);
+      el.replaceChildren(src ? pic : '', h('strong', { text: title }), ...lines.map(([k, v]) => h('div', {}, h('span.atlas-k', { text: `${k}: ` }), v)));
       el.hidden = false;
       const W = stage.clientWidth, H = stage.clientHeight;
       const r = el.getBoundingClientRect();

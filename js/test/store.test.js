@@ -13,7 +13,7 @@ test('full state round trip through the hash', () => {
   const s = {
     view: { x: 0.1234, y: -0.5, k: 3.25 }, sel: 'id 42/é', q: 'émile zola', hide: true, color: '', variant: 'tsne',
     filters: { genre: { values: ['Sci|Fi', 'Back\\slash', 'Drama'] }, lang: { exclude: ['ara'] }, year: { min: 1990, max: 2000 }, pop: { min: 5 } },
-    list: 'one\ntwo',
+    list: 'one\ntwo', size: 2.5, opacity: 0.4,
     area: { ids: ['12', 'a b\\c', 'id+7'], idx: null },
   };
   const h = formatHash(s, defaults);
@@ -57,4 +57,11 @@ test('a small area selection is kept in the URL as its ids, "+"-separated; a big
   assert.equal(formatHash({ ...defaults, area: { ids: null, idx: new Uint32Array(5000) } }, defaults), '');
   assert.equal(formatHash({ ...defaults, area: { ids: ['x'.repeat(3000), 'y'.repeat(3000)], idx: null } }, defaults), '', 'too long for a link');
   assert.equal(parseHash('#area=', defaults).area, null);
+});
+
+test('point size and opacity: in the URL only when not the default, clamped to their ranges', () => {
+  assert.equal(formatHash({ ...defaults, size: 1, opacity: 1 }, defaults), '');
+  assert.equal(formatHash({ ...defaults, size: 1.5, opacity: 0.5 }, defaults), 'size=1.5&opacity=0.5');
+  assert.deepEqual([parseHash('#size=99&opacity=0', defaults).size, parseHash('#size=99&opacity=0', defaults).opacity], [4, 0.1]);
+  assert.deepEqual([parseHash('#size=abc', defaults).size, parseHash('#opacity=', defaults).opacity], [1, 1]);
 });

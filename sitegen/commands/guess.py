@@ -9,8 +9,10 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from sitegen.commands.sniff import Table, is_number
+from sitegen.spec import HOST_NAME
 
 # Column-name hints for each role, matched against the name's words (lower case, split on non-letters).
 COLLECTION_WORDS = {"user", "users", "userid", "uid", "collection", "playlist", "session", "basket", "order",
@@ -115,6 +117,7 @@ class FieldGuess:
     enabled: bool = True  # False: written as a comment (an id-like or empty column)
     entropy: float = 0.0  # category only: the most even one colours the map
     key: str = ""  # its name in [entities.fields], set when written
+    hosts: tuple[str, ...] = ()  # image only: the host names its sample URLs use
 
 
 def guess_fields(t: Table, id_column: str, label: str | None) -> list[FieldGuess]:
@@ -134,7 +137,8 @@ def _field_type(column: str, values: list[str]) -> FieldGuess:
     distinct = len(set(present))
     urls = sum(1 for v in present if IMAGE_URL.match(v))
     if urls >= 0.8 * n or (_words(column) & IMAGE_WORDS and sum(v.startswith(("http://", "https://")) for v in present) >= 0.8 * n):
-        return FieldGuess(column, "image", why="image URLs")
+        hosts = {urlsplit(v).hostname for v in present if v.startswith(("http://", "https://"))}
+        return FieldGuess(column, "image", why="image URLs", hosts=tuple(sorted(h for h in hosts if h and HOST_NAME.fullmatch(h))))
     if all(is_number(v) for v in present):
         if _integers(present) and distinct == n and n > 20 and re.search(r"(^|[_ -])id$|Id$|ID$", column):
             return FieldGuess(column, "number", why="a unique integer per row: another id?", enabled=False)

@@ -150,6 +150,10 @@ def render(name: str, data: Table, data_rel: str, roles: dict[str, Guess], meta:
         "[site]",
     ]
     lines.append(f"color_by = {toml_str(color_by)}{_alternatives(Guess(color_by, color_others))}" if color_by else '# color_by = "FIELD"           # a category, tags or number field')
+    hosts = sorted({h for f in (meta.fields if meta else []) if f.enabled and f.type == "image" for h in f.hosts})
+    if hosts:
+        lines.append(f"image_hosts = [{', '.join(toml_str(h) for h in hosts)}]  # where the image fields' first rows "
+                     "point: the pages may load pictures from these hosts only")
     return "\n".join(lines) + "\n"
 
 

@@ -75,11 +75,11 @@ class FieldColumn:
 
     name: str
     label: str
-    type: str  # "category" | "tags" | "number" | "text"
+    type: str  # "category" | "tags" | "number" | "text" | "image" (a picture's URL, carried like text)
     categories: list[str] | None = None
     codes: np.ndarray | None = None  # category: (n,) int64, -1 missing; tags: flat codes
     indptr: np.ndarray | None = None  # tags: (n + 1,)
-    values: np.ndarray | list | None = None  # number: (n,) float64; text: list[str]
+    values: np.ndarray | list | None = None  # number: (n,) float64; text, image: list[str]
 
     def msgpack_obj(self) -> dict:
         if self.type == "category":
@@ -90,7 +90,12 @@ class FieldColumn:
                     "indptr": self.indptr.astype("<u4").tobytes(), "codes": self.codes.astype("<u2").tobytes()}
         if self.type == "number":
             return {"type": "number", "values": self.values.astype("<f4").tobytes()}
-        return {"type": "text", "values": list(self.values)}
+        return {"type": self.type, "values": list(self.values)}
+
+    @property
+    def textual(self) -> bool:
+        """Carried as one string per entity in the shards (text and image fields)."""
+        return self.type in ("text", "image")
 
     def descriptor(self) -> dict:
         """The config island's field descriptor."""
@@ -143,7 +148,8 @@ def field_columns(entities: Entities, labels: dict[str, str] | None = None,
         if kind == "number":
             cols.append(FieldColumn(name, label, kind, values=np.asarray(raw, dtype=np.float64)))
         else:
-            cols.append(FieldColumn(name, label, "text", values=["" if _is_missing(v) else str(v) for v in raw]))
+            cols.append(FieldColumn(name, label, "image" if kind == "image" else "text",
+                                    values=["" if _is_missing(v) else str(v) for v in raw]))
     return cols
 
 
@@ -272,7 +278,7 @@ def core_msgpack(entities: Entities, fields: list[FieldColumn], clusters: dict[s
         "version": DATA_VERSION,
         "n": len(entities),
         "counts": np.asarray(entities.counts, dtype="<u4").tobytes(),
-        "fields": {f.name: f.msgpack_obj() for f in fields if f.type != "text" and not in_point_file(f)},
+        "fields": {f.name: f.msgpack_obj() for f in fields if not f.textual and not in_point_file(f)},
         "shard_rows": shard_rows,
         **({"clusters": clusters} if clusters else {}),
     })
@@ -297,7 +303,7 @@ def shard_msgpack(entities: Entities, slugs: list[str], fields: list[FieldColumn
         "ids": [str(x) for x in entities.ids[start:stop]],
         "labels": [str(x) for x in entities.labels[start:stop]],
         "slugs": list(slugs[start:stop]),
-        "text": {f.name: list(f.values[start:stop]) for f in fields if f.type == "text"},
+        "text": {f.name: list(f.values[start:stop]) for f in fields if f.textual},
         "nb_indptr": (np.asarray(ip[start : stop + 1]) - lo).astype("<u4").tobytes(),
         "nb_indices": np.asarray(idx[lo:hi]).astype("<u4").tobytes(),
         "nb_weights": np.asarray(w[lo:hi]).astype("<f4").tobytes(),

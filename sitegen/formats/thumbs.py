@@ -52,7 +52,7 @@ def render_png(xy: np.ndarray, colors: np.ndarray, counts: np.ndarray | None = N
     """PNG bytes of points `xy` (n, 2) in [-1, 1] drawn as small squares, popular points on top."""
     w, h = size
     img = np.empty((h, w, 3), dtype=np.uint8)
-    img[:] = BACKGROUND[theme]
+    img[:] = BACKGROUND["light" if theme == "light" else "dark"]  # "auto" (the reader's choice): dark
     n = len(xy)
     if n:
         xy = np.asarray(xy, dtype=np.float64)

@@ -37,5 +37,6 @@ def viewer_config(r: DatasetResult, variant: str, variants: list[dict], root: st
         "root": root, "entityPage": "e/{slug}.html", "colorBy": site.color_by,
         "fields": [f.descriptor() for f in packed.fields], "count": len(r.entities), "overview": overview,
         "nouns": nouns(site),
+        "imageHosts": list(site.image_hosts),  # image fields show pictures from these hosts only
     }
 

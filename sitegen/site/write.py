@@ -124,7 +124,7 @@ def render_site(results: list[DatasetResult], assets: Assets, source_date_epoch:
         cards.append(card)
         urls += ds_urls
     themes = {r.spec.site.theme for r in results}
-    theme = "light" if themes == {"light"} else "dark"
+    theme = themes.pop() if len(themes) == 1 else "auto"  # atlases that disagree: the reader's setting
     first = cards[0]
     title = results[0].spec.site.title or results[0].spec.title if len(results) == 1 else "Atlases"
     page = {"title": title, "heading": title,
@@ -138,7 +138,8 @@ def render_site(results: list[DatasetResult], assets: Assets, source_date_epoch:
     files["404.html"] = render("404.html.j2", root=site_base or "/", page=page404, theme=theme, **common)
     files.update(sitemaps(urls, site_base, lastmod))
     files["robots.txt"] = ("User-agent: *\nAllow: /\n" + (f"Sitemap: {site_base}sitemap.xml\n" if _absolute(site_base) else "")).encode()
-    files["_headers"] = headers_file(files, site_base, assets.needs_eval).encode()
+    image_hosts = sorted({h for r in results for h in r.spec.site.image_hosts})
+    files["_headers"] = headers_file(files, site_base, assets.needs_eval, image_hosts).encode()
     return files
 
 
@@ -219,12 +220,17 @@ def sitemaps(urls: list[str], base: str, lastmod: str | None) -> dict[str, bytes
     return files
 
 
-def headers_file(files: dict[str, bytes], base: str, needs_eval: bool) -> str:
-    """Netlify / Cloudflare Pages `_headers`: CSP for every page, immutable caching for hashed files."""
+def headers_file(files: dict[str, bytes], base: str, needs_eval: bool, image_hosts: list[str] = ()) -> str:
+    """Netlify / Cloudflare Pages `_headers`: CSP for every page, immutable caching for hashed files.
+
+    image_hosts: every dataset's `[site] image_hosts` (validated host names), allowed in img-src. One
+    policy serves the whole site: two rules matching one path would be merged into two policies,
+    and a browser enforces both (their intersection), so per-dataset rules would block each other."""
     prefix = urlparse(base).path if base else "/"
     prefix = prefix if prefix.endswith("/") else prefix + "/"
     script = "'self' 'unsafe-eval'" if needs_eval else "'self'"
-    csp = (f"default-src 'self'; script-src {script}; style-src 'self'; img-src 'self' data: blob:; "
+    img = " ".join(["'self'", "data:", "blob:", *image_hosts])
+    csp = (f"default-src 'self'; script-src {script}; style-src 'self'; img-src {img}; "
            "connect-src 'self'; font-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
            "form-action 'self'; frame-ancestors 'none'")
     lines = [f"{prefix}*", f"  Content-Security-Policy: {csp}", "  X-Content-Type-Options: nosniff",

@@ -65,7 +65,7 @@ class PackParams:
     variants: tuple[str, ...]  # the default first
     color_by: str | None
     accent: str
-    theme: str
+    theme: str  # the thumbnails' background: "light", or "dark" (also for theme = "auto")
     field_labels: tuple[tuple[str, str], ...]
     field_order: tuple[str, ...]
     entity_pages: int
@@ -75,7 +75,7 @@ class PackParams:
         default = spec.default_variant
         fspecs = spec.entities.fields if spec.entities else {}
         return cls(tuple([default] + [v.name for v in spec.variants if v.name != default]), spec.site.color_by,
-                   spec.site.accent, spec.site.theme, tuple((k, f.label) for k, f in fspecs.items() if f.label),
+                   spec.site.accent, "light" if spec.site.theme == "light" else "dark", tuple((k, f.label) for k, f in fspecs.items() if f.label),
                    tuple(fspecs), spec.site.entity_pages)
 
 

@@ -4,6 +4,7 @@ import { bindCamera, screenToData, scaleOf } from '../camera.js';
 import { nearest } from '../picking.js';
 import { createTooltip, fieldValues } from '../tooltip.js';
 import { fmt } from '../dom.js';
+import { imageUrl } from '../images.js';
 
 /** Sets ctx.camera and ctx.pick(sx, sy); taps call ctx.select(i, false). */
 export function wirePointer(ctx) {
@@ -33,7 +34,7 @@ export function wirePointer(ctx) {
     const meta = live.get().meta;
     if (i < 0 || !meta) { tip.hide(); ui.canvas.style.cursor = i >= 0 ? 'pointer' : ''; return; }
     ui.canvas.style.cursor = 'pointer';
-    tip.show(meta.labels.get(i), [['In', `${fmt(meta.counts[i])} ${meta.counts[i] === 1 ? ctx.nouns.collection : ctx.nouns.collections}`], ...fieldValues(meta, ctx.fields, i, 2)], sx, sy);
+    tip.show(meta.labels.get(i), [['In', `${fmt(meta.counts[i])} ${meta.counts[i] === 1 ? ctx.nouns.collection : ctx.nouns.collections}`], ...fieldValues(meta, ctx.fields, i, 2)], sx, sy, imageUrl(meta, config.imageHosts, i));
   }
   ctx.pick = pick;
 

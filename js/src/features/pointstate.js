@@ -44,7 +44,7 @@ export function wirePointState(ctx) {
     if (selIdx >= 0) {
       for (const nb of selNeighbors()) {
         const a = Math.round(90 + 120 * Math.min(1, nb.weight / (neighbors.row(selIdx)?.weights[0] || 1)));
-        lines.push({ x0: xy[2 * selIdx], y0: xy[2 * selIdx + 1], x1: xy[2 * nb.i], y1: xy[2 * nb.i + 1], rgba: nb.far ? [240, 120, 60, a] : [200, 200, 210, a] });
+        lines.push({ x0: xy[2 * selIdx], y0: xy[2 * selIdx + 1], x1: xy[2 * nb.i], y1: xy[2 * nb.i + 1], rgba: nb.far ? [240, 120, 60, a] : ctx.ui.root.dataset.theme === 'light' ? [70, 74, 84, a] : [200, 200, 210, a] });
       }
       markers.push({ x: xy[2 * selIdx], y: xy[2 * selIdx + 1], color: colorIndex[selIdx], size: ctx.sizes[selIdx], state: 4 });
     }

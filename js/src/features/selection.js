@@ -2,6 +2,7 @@
 // entities, and ctx.select(i, fly) for everything that selects (taps, search, the neighbour list).
 import { indexOfId } from '../data.js';
 import { fieldValues } from '../tooltip.js';
+import { imageUrl } from '../images.js';
 
 /** Sets ctx.select; returns {apply()} (store.sel -> selection) and shown() (resolves once a selection's panel is up). */
 export function wireSelection(ctx, pointState) {
@@ -34,6 +35,7 @@ export function wireSelection(ctx, pointState) {
       title: meta.labels.get(selIdx),
       count: meta.counts[selIdx],
       fields: fieldValues(meta, ctx.fields, selIdx),
+      image: imageUrl(meta, config.imageHosts, selIdx),
       href: meta.slugs.get(selIdx) ? ctx.entityHref(meta.slugs.get(selIdx)) : null, // '': no page, the panel is it
       neighbors: neighbors?.row(selIdx) ? pointState.selNeighbors() : null, // null: its shard is on its way
       nouns: ctx.nouns,

@@ -1,13 +1,14 @@
 // The selection panel's content (loaded on the first selection, src/lazy/extras.js). Every piece of
 // data goes in with textContent (via h()).
 import { h, fmt } from '../dom.js';
+import { picture } from '../images.js';
 
 /** "30 lists together" for a co-occurrence count; a weighted co-occurrence has no count to name. */
 const together = (w, nouns) => (Number.isInteger(w) ? `${fmt(w)} ${w === 1 ? nouns.collection : nouns.collections} together` : `strength ${fmt(w)}`);
 
 /**
- * Fill the selection panel. info: {title, count, fields: [[k, v]], href, neighbors: [{i, label,
- * weight, far}], nouns: {collection, collections}, onPick(i), onClose()}.
+ * Fill the selection panel. info: {title, count, fields: [[k, v]], image (a checked picture URL or ''),
+ * href, neighbors: [{i, label, weight, far}], nouns: {collection, collections}, onPick(i), onClose()}.
  */
 export function renderDetail(panel, info) {
   const close = h('button.atlas-close', { type: 'button', 'aria-label': 'Close details', onclick: info.onClose, text: '×' });
@@ -24,6 +25,7 @@ export function renderDetail(panel, info) {
     : h('p', { text: 'Loading co-occurrences…' });
   panel.replaceChildren(
     close,
+    info.image ? picture(info.image, info.title, 80, 120) : null,
     h('h2', { text: info.title }),
     h('p.atlas-pop', { text: `In ${fmt(info.count)} ${info.count === 1 ? info.nouns.collection : info.nouns.collections}` }),
     dl,

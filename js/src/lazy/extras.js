@@ -12,3 +12,5 @@ export { buildIndex, search, createPrefixIndex } from '../search.js';
 export { createLabels } from '../labels.js';
 export { pointsInPolygon } from './lasso.js';
 export { toggleTable } from './table.js';
+export { brushHistogram } from './brush.js';
+export { mountDisplay, applyTheme } from './display.js';

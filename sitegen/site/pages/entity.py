@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from sitegen.datatypes import DatasetResult
 from sitegen.formats.datafiles import membership
@@ -27,6 +27,7 @@ def entity_pages(r: DatasetResult, ctx: dict, title: str, image: str | None) -> 
     # Raw co-occurrence counts read as "both in 30 baskets"; other weights (value/time closeness) are no count.
     together = (lambda wt: "both in " + count_of(int(wt), words["collection"], words["collections"])) if r.spec.cooccurrence.weight == "count" else \
         (lambda wt: f"weight {format_number(wt)}")
+    hosts = set(r.spec.site.image_hosts)
     files = {}
     has_page = set(packed.paged)
     sel_href = lambda j: "../index.html#" + urlencode({"sel": str(ent.ids[j])})  # noqa: E731
@@ -35,7 +36,8 @@ def entity_pages(r: DatasetResult, ctx: dict, title: str, image: str | None) -> 
             "label": labels[i], "id": str(ent.ids[i]), "count": f"{int(ent.counts[i]):,}",
             "map_href": sel_href(i),
             "cluster": in_cluster[i] if in_cluster else None,
-            "fields": [(f.label, val) for f in packed.fields if (val := field_text(f, i))],
+            "fields": [(f.label, val) for f in packed.fields if f.type != "image" and (val := field_text(f, i))],
+            "images": [src for f in packed.fields if f.type == "image" and (src := allowed_image(f.values[i], hosts))],
             "related": [{"href": f"{slugs[j]}.html" if j in has_page else sel_href(j), "label": labels[j], "together": together(wt)}
                         for j, wt in zip(idx[ip[i]:ip[i + 1]].tolist(), w[ip[i]:ip[i + 1]].tolist())],
         }
@@ -62,3 +64,12 @@ def cluster_links(c: dict | None) -> list[dict | None]:
     views = map_views(c)
     links = [{"label": label, "href": f"../index.html#{view}"} for label, view in zip(c["labels"], views)]
     return [links[k] if k >= 0 else None for k in membership(c).tolist()]
+
+
+def allowed_image(url: str, hosts: set[str]) -> str:
+    """`url` when it is an http(s) URL on one of `hosts` ([site] image_hosts, the CSP's img-src), else ""."""
+    try:
+        parts = urlsplit(url)
+        return url if parts.scheme in ("http", "https") and parts.hostname in hosts else ""
+    except ValueError:
+        return ""
