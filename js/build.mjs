@@ -46,22 +46,29 @@ const common = {
   logLevel: 'warning',
 };
 fs.mkdirSync(out, { recursive: true });
-for (const f of fs.readdirSync(out)) if (/^viewer-extras-.*\.js$/.test(f)) fs.rmSync(join(out, f));
-const extras = await build({
-  ...common,
-  entryPoints: { 'viewer-extras': join(here, 'src/lazy/extras.js') },
-  outdir: out,
-  format: 'esm',
-  entryNames: '[name]-[hash]',
-  metafile: true,
-});
-const chunk = basename(Object.keys(extras.metafile.outputs).find((p) => p.endsWith('.js')));
-fs.writeFileSync(join(out, 'chunks.txt'), `${chunk}\n`);
+for (const f of fs.readdirSync(out)) if (/^viewer-(extras|labels)-.*\.js$/.test(f)) fs.rmSync(join(out, f));
+// Two lazily imported modules: the label overlay (every visit fetches it, after the first frame,
+// once the metadata is in) and the extras (only on first use of what they hold). Separate builds, so
+// a visit that never exports, searches or opens a panel does not fetch the extras at all.
+const LAZY = { labels: 'src/lazy/labels.js', extras: 'src/lazy/extras.js' };
+const chunks = {};
+for (const [key, entry] of Object.entries(LAZY)) {
+  const result = await build({
+    ...common,
+    entryPoints: { [`viewer-${key}`]: join(here, entry) },
+    outdir: out,
+    format: 'esm',
+    entryNames: '[name]-[hash]',
+    metafile: true,
+  });
+  chunks[key] = basename(Object.keys(result.metafile.outputs).find((p) => p.endsWith('.js')));
+}
+fs.writeFileSync(join(out, 'chunks.txt'), `${Object.values(chunks).join('\n')}\n`);
 await build({
   ...common,
   entryPoints: { viewer: join(here, 'src/main.js'), compare: join(here, 'src/compare.js') },
   outdir: out,
   format: 'iife',
-  define: { ...common.define, __VIEWER_EXTRAS__: JSON.stringify(chunk) },
+  define: { ...common.define, __VIEWER_CHUNKS__: JSON.stringify(chunks) },
 });
-console.log(`built dist/viewer.js, dist/viewer.css, dist/compare.js, dist/compare.css, dist/${chunk}`);
+console.log(`built dist/viewer.js, dist/viewer.css, dist/compare.js, dist/compare.css, ${Object.values(chunks).map((c) => `dist/${c}`).join(', ')}`);

@@ -108,11 +108,11 @@ export async function startMap(ctx) {
   live.set({ meta: await loader.meta() });
   // number fields get robust domains: one outlier must not flatten a colour scale or histogram
   ctx.fields = robustFields(ctx.fields, live.get().meta.fields);
-  const labelsOn = wireLabels(ctx); // the overlay loads with the extras module
+  const labelsOn = wireLabels(ctx); // the overlay is its own lazily loaded module
   area.apply(); // ids from a link resolve against the metadata
-  // Search (search.js) comes with the extras module (which the label overlay loads after the first
-  // frame), and its index is built on the first use of the search box or for a query or list in the
-  // URL, so a visit that never searches does not build it; the box is refreshed when they arrive (null until then). The in-memory index
+  // Search (search.js) comes with the extras module, loaded (and its index built) on the first use of
+  // the search box or for a query or list in the URL, so a visit that never searches pays for neither;
+  // the box is refreshed when they arrive (null until then). The in-memory index
   // needs every label, so on a big atlas its first use fetches the remaining shards; atlases with a
   // prebuilt prefix index (config.search) use that instead.
   let index = null, prefix = null, searchMod = null, searchLoad = null;

@@ -7,9 +7,11 @@ import { createContext } from './renderer.js';
 import { mountSkeleton, showError } from './skeleton.js';
 import { startMap } from './app.js';
 
-// the rarely used parts are a module next to this script (build.mjs), imported on first use
-const extrasUrl = new URL(__VIEWER_EXTRAS__, document.currentScript?.src || location.href).href;
-let extras = null;
+// the label overlay and the rarely used parts are modules next to this script (build.mjs), imported
+// when needed: the overlay once the metadata is in, the extras on first use
+const chunkUrl = (key) => new URL(__VIEWER_CHUNKS__[key], document.currentScript?.src || location.href).href;
+const lazyModules = {};
+const lazy = (key) => () => (lazyModules[key] ||= import(chunkUrl(key)));
 const config = JSON.parse(document.getElementById('atlas-config').textContent);
 const datasetUrl = (rel) => new URL((config.root || '') + rel, location.href).href;
 const ui = mountSkeleton(config);
@@ -24,7 +26,8 @@ const ctx = {
   entityHref: (slug) => datasetUrl(config.entityPage.replace('{slug}', encodeURIComponent(slug))),
   reducedMotion: () => matchMedia('(prefers-reduced-motion: reduce)').matches,
   gl: createContext(ui.canvas),
-  extras: () => (extras ||= import(extrasUrl)),
+  extras: lazy('extras'),
+  labelsModule: lazy('labels'),
   // what the spec calls its things ([site] entity_noun / collection_noun)
   nouns: { entity: 'entity', entities: 'entities', collection: 'collection', collections: 'collections', ...config.nouns },
 };

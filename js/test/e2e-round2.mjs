@@ -316,10 +316,12 @@ try {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
     await page.goto(`${base}#f.kind=west`);
     await ready(page);
-    // the extras module (export, search, the label overlay) is not part of the first load: it is
-    // fetched after the first frame (the label overlay asks for it once the metadata is in)
-    const early = () => page.evaluate(() => performance.getEntriesByType('resource').some((r) => /viewer-extras-/.test(r.name) && r.startTime < window.__firstFrame));
-    assert(!(await early()), 'the export code was loaded before the first frame');
+    // the extras module (export, search, ...) is fetched on first use only: a visit that has not
+    // exported yet has not fetched it; the label overlay (its own module) comes after the first frame
+    const fetched = (re) => page.evaluate((src) => performance.getEntriesByType('resource').filter((r) => new RegExp(src).test(r.name)).map((r) => r.startTime), re.source);
+    assert((await fetched(/viewer-extras-/)).length === 0, 'the export code was loaded before Export was pressed');
+    const labelsAt = await fetched(/viewer-labels-/);
+    assert(labelsAt.length === 1 && labelsAt[0] >= await page.evaluate(() => window.__firstFrame), `label overlay fetched at ${labelsAt} (first frame ${await page.evaluate(() => window.__firstFrame)})`);
     const shown = +(await page.locator('.atlas-count').textContent()).split(' of ')[0];
     const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
     const csv = fs.readFileSync(await dl.path(), 'utf8').trim().split(/\r\n/);

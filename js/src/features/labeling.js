@@ -1,7 +1,7 @@
 // Map labels (cluster names at up to three levels and entity names, labels.js) wired to the view:
 // re-chosen when the camera settles or the canvas resizes, hidden while points travel between
-// layouts. The overlay's code comes with the lazily loaded extras module (it is not needed for the
-// first frame, and the names need the metadata anyway).
+// layouts. The overlay's code is its own lazily loaded module (lazy/labels.js: it is not needed for
+// the first frame, and the names need the metadata anyway).
 import { hideWhileMoving } from '../labels.js';
 
 /** Before the metadata: resize and settle handling; sets ctx.hideLabelsFor(ms). */
@@ -25,7 +25,7 @@ export async function wireLabels(ctx) {
   const { live, n } = ctx;
   const meta = live.get().meta;
   let mod;
-  try { mod = await ctx.extras(); } catch (e) { return; } // offline: a map without names
+  try { mod = await ctx.labelsModule(); } catch (e) { return; } // offline: a map without names
   const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => meta.counts[b] - meta.counts[a] || a - b);
   const rank = new Uint32Array(n);
   order.forEach((i, k) => { rank[i] = k; });
