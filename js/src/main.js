@@ -9,7 +9,8 @@ import { startMap } from './app.js';
 
 // the label overlay and the rarely used parts are modules next to this script (build.mjs), imported
 // when needed: the overlay once the metadata is in, the extras on first use
-const chunkUrl = (key) => new URL(__VIEWER_CHUNKS__[key], document.currentScript?.src || location.href).href;
+const scriptBase = document.currentScript?.src || location.href; // only set while this script first runs
+const chunkUrl = (key) => new URL(__VIEWER_CHUNKS__[key], scriptBase).href;
 const lazyModules = {};
 const lazy = (key) => () => (lazyModules[key] ||= import(chunkUrl(key)));
 const config = JSON.parse(document.getElementById('atlas-config').textContent);
