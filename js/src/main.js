@@ -10,6 +10,7 @@ import { startMap } from './app.js';
 // the rarely used parts are a module next to this script (build.mjs), imported on first use
 const extrasUrl = new URL(__VIEWER_EXTRAS__, document.currentScript?.src || location.href).href;
 let extras = null;
+performance.mark('atlas:script');
 const config = JSON.parse(document.getElementById('atlas-config').textContent);
 const datasetUrl = (rel) => new URL((config.root || '') + rel, location.href).href;
 const ui = mountSkeleton(config);

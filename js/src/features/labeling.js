@@ -28,11 +28,24 @@ export function wireLabels(ctx) {
   ctx.labels = createLabels(ctx.ui.labelLayer, {
     getLabels: () => meta.labels, getXY: () => live.get().xy, getGrid: () => ctx.layouts.gridOf(live.get().variant),
     order: () => order, rank: () => rank,
-    isVisible: (i) => { const pass = live.get().pass; return !pass || pass[i] === 1; },
+    // rows of the point file still on their way have no position yet
+    isVisible: (i) => { const { pass, loaded } = live.get(); return i < (loaded ?? n) && (!pass || pass[i] === 1); },
     getClusters: () => meta.clusters?.[live.get().variant] || null,
     priority: () => live.get().listHits?.slice(0, 200) || [],
-    clusterShown: (k) => clusterPassing(k) >= 0.5,
+    clusterShown: (k) => clusterLoaded(k) >= 0.5 && clusterPassing(k) >= 0.5,
   });
+  // the share of each cluster's members whose points are in (a name waits for half of its points)
+  let loadedIn = null, loadedFor = null, countedTo = 0;
+  const clusterLoaded = (k) => {
+    const { variant, loaded = n } = live.get();
+    const c = meta.clusters?.[variant];
+    if (!c?.membership || loaded >= n) return 1;
+    if (loadedFor !== c) { loadedFor = c; loadedIn = new Float64Array(c.size.length); countedTo = 0; }
+    const m = new Int16Array(c.membership.buffer.slice(c.membership.byteOffset + 2 * countedTo, c.membership.byteOffset + 2 * loaded));
+    for (let j = 0; j < m.length; j++) if (m[j] >= 0) loadedIn[m[j]]++;
+    countedTo = loaded;
+    return c.size[k] ? loadedIn[k] / c.size[k] : 1;
+  };
   // the share of each cluster's members that pass the filters (names over filtered-out clusters go)
   let shares = null, sharesFor = null;
   const clusterPassing = (k) => {
