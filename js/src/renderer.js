@@ -41,7 +41,7 @@ export function createRenderer(canvas, gl, opts) {
   // software GL allocating the buffers of a million points delays the first frame by 0.1-0.3 s, so
   // a streamed atlas pays for that after it (grow()). The morph source is made on the first morph.
   let cap = Math.min(n, opts.rows ?? n);
-  const posBuf = regl.buffer({ length: 8 * cap, usage: 'dynamic' });
+  const posBuf = regl.buffer({ length: 8 * cap, type: 'float', usage: 'dynamic' });
   let pos0Buf = null;
   const styleBuf = regl.buffer({ length: 2 * cap, usage: 'dynamic' });
   const stateBuf = regl.buffer({ length: cap, usage: 'dynamic' });
@@ -49,7 +49,7 @@ export function createRenderer(canvas, gl, opts) {
   function grow() {
     if (cap === n) return;
     cap = n;
-    posBuf({ length: 8 * n, usage: 'dynamic' });
+    posBuf({ length: 8 * n, type: 'float', usage: 'dynamic' });
     styleBuf({ length: 2 * n, usage: 'dynamic' });
     stateBuf({ length: n, usage: 'dynamic' });
     if (rowsIn) { posBuf.subdata(xyIn.subarray(0, 2 * rowsIn)); styleBuf.subdata(style.subarray(0, 2 * rowsIn)); }
@@ -163,7 +163,7 @@ export function createRenderer(canvas, gl, opts) {
       xyIn = xy;
       rowsIn = Math.max(rowsIn, drawn);
       if (ms > 0 && from) {
-        (pos0Buf ||= regl.buffer({ length: 8 * n, usage: 'dynamic' })).subdata(from);
+        (pos0Buf ||= regl.buffer({ length: 8 * n, type: 'float', usage: 'dynamic' })).subdata(from);
         posBuf.subdata(xy);
         const t0 = performance.now();
         const step = (now) => {
