@@ -85,6 +85,38 @@ try {
     assert(shards.size < 13, `search loaded every shard: ${[...shards].join(', ')}`);
   });
 
+  await check('map labels and search work while the last point chunk is still on its way', async () => {
+    const last = (await page.evaluate(() => JSON.parse(document.getElementById('atlas-config').textContent).points)).length - 1;
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route(/\/points-\d+\.[^/]*$/, async (route) => {
+      if (+/points-(\d+)\./.exec(route.request().url())[1] === last) await held;
+      await route.continue().catch(() => {}); // the page may have moved on
+    });
+    try {
+      await page.goto('about:blank');
+      await page.goto(`${root}/index.html`);
+      await page.waitForFunction(() => window.__firstFrame > 0, null, { timeout: 30000 });
+      // the clusters' names (most of their points are in) and entity names, none of a point not yet in
+      await page.waitForFunction(() => [...document.querySelectorAll('.atlas-cluster')].some((e) => !e.hidden), null, { timeout: 15000 });
+      await page.waitForFunction(() => [...document.querySelectorAll('.atlas-label')].some((e) => !e.hidden), null, { timeout: 15000 });
+      const names = await page.$$eval('.atlas-label', (els) => els.filter((e) => !e.hidden).map((e) => e.textContent));
+      assert(await page.evaluate(() => !window.__allPoints), 'every point was drawn although the last chunk was held back');
+      const rows = await page.evaluate(() => JSON.parse(document.getElementById('atlas-config').textContent).count);
+      const heldFrom = rows - 44; // the last chunk: rows 356-399 (chunks of 100, 128, 128, 44)
+      const late = names.filter((t) => +(/^Item (\d+)$/.exec(t)?.[1] ?? -1) >= heldFrom);
+      assert(late.length === 0, `labels of points not in yet: ${late.join(', ')}`);
+      const input = page.getByRole('combobox', { name: 'Search' });
+      await input.fill('Item 12');
+      await page.waitForFunction(() => [...document.querySelectorAll('.atlas-results li')].some((li) => li.textContent.startsWith('Item 12')), null, { timeout: 10000 });
+      assert(await page.evaluate(() => !window.__allPoints), 'the last chunk came in before the search answered');
+    } finally {
+      release();
+    }
+    await ready();
+    await page.unroute(/\/points-\d+\.[^/]*$/);
+  });
+
   await check('"Show my list" matches each line through the prefix index, without loading every shard', async () => {
     await page.goto(`${root}/index.html`);
     await ready();
