@@ -23,7 +23,8 @@ export function sizeBounds(table) {
   const name = sizeColumn(table);
   if (!name) return null;
   const c = table.columns[name];
-  if (Number.isFinite(c.min?.[0]) && Number.isFinite(c.max?.[0]) && c.max[0] >= c.min[0]) return [c.min[0], c.max[0]];
+  // as float32, like the decoded values: the scale is then the same as a min-max scan of them
+  if (Number.isFinite(c.min?.[0]) && Number.isFinite(c.max?.[0]) && c.max[0] >= c.min[0]) return [Math.fround(c.min[0]), Math.fround(c.max[0])];
   const pop = numberColumn(table, name);
   let lo = Infinity, hi = -Infinity;
   for (let i = 0; i < pop.length; i++) { const v = pop[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
@@ -74,6 +75,13 @@ export function indexOfId(ids, id) {
   return -1;
 }
 
+/** uint8 category codes as uint16, the missing code 0xFF as 0xFFFF. */
+function widen(codes) {
+  const out = new Uint16Array(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = codes[i] === 0xff ? 0xffff : codes[i];
+  return out;
+}
+
 /**
  * The colour channel for the first frame, before the metadata arrives: a category colour field's
  * codes from the point file (same category order as meta), else the single accent colour. `table`
@@ -85,15 +93,16 @@ export function earlyColors(table, color, accent, bg) {
   const c = isCat ? categoryColumn(table, color) : null;
   const col = c ? {
     type: 'category', categories: Array.from({ length: c.count }, (_, k) => String(k)),
-    codes: c.missing === 0xff ? Uint16Array.from(c.codes, (x) => (x === 0xff ? 0xffff : x)) : c.codes,
+    codes: c.missing === 0xff ? widen(c.codes) : c.codes,
   } : null;
   const ch = colorChannel(col, null, table.n, accent, bg);
   const slot = new Uint8Array(c ? c.count : 0).fill(OTHER);
   if (c) for (let i = 0; i < table.n; i++) if (c.codes[i] !== c.missing) slot[c.codes[i]] = ch.index[i];
   ch.rows = (part) => {
     if (!c) return new Uint8Array(part.n);
-    const p = categoryColumn(part, color);
-    return Uint8Array.from(p.codes, (x) => (x === p.missing || x >= slot.length ? MISSING : slot[x]));
+    const p = categoryColumn(part, color), out = new Uint8Array(part.n);
+    for (let i = 0; i < out.length; i++) { const x = p.codes[i]; out[i] = x === p.missing || x >= slot.length ? MISSING : slot[x]; }
+    return out;
   };
   return ch;
 }

@@ -43,7 +43,9 @@ export function pointFields(table, descriptors) {
     const col = table.columns[fd.name];
     if (fd.type === 'category' && col?.kind === 'category') {
       const top = col.data instanceof Uint8Array ? 0xff : 0xffff;
-      out[fd.name] = { type: 'category', categories: (fd.categories || []).map(String), codes: Uint16Array.from(col.data, (c) => (c === top ? 0xffff : c)) };
+      const codes = new Uint16Array(col.data.length); // a plain loop: from() with a callback is 10x slower at 1M
+      for (let i = 0; i < codes.length; i++) codes[i] = col.data[i] === top ? 0xffff : col.data[i];
+      out[fd.name] = { type: 'category', categories: (fd.categories || []).map(String), codes };
     } else if (fd.type === 'number' && col?.kind === 'number') {
       out[fd.name] = { type: 'number', values: numberColumn(table, fd.name) };
     }
