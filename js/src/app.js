@@ -27,6 +27,7 @@ export async function startMap(ctx) {
   const { config, ui, store, live, loader } = ctx;
   // ---- points: first frame
   const table = await loader.points();
+  loader.startRest(); // the core file and first shard: after the first chunk, with the other chunks
   const n = (ctx.n = table.n);
   ctx.layouts = createLayouts(table, config);
   const variant = ctx.layouts.variantOf(store.get().variant);
@@ -63,7 +64,6 @@ export async function startMap(ctx) {
   renderer.setCount(table.loaded);
   live.set({ colorIndex, visible: n, loaded: table.loaded });
   performance.mark('atlas:first frame uploaded');
-  requestAnimationFrame(loader.startRest); // runs right after the first frame's draw
   // The other chunks stream into the same arrays; only their rows are decoded and uploaded. The map
   // is redrawn with them at most every STREAM_REDRAW_MS and once all are in: on software GL a frame
   // of 500k points costs as much CPU as decoding every chunk, and the two share the cores.
