@@ -2,8 +2,9 @@
 // Where the viewer's load time goes: opens a built atlas page in headless Debian chromium (SwiftShader,
 // the viewer-bench flags), waits until every point is drawn, and prints one line per event in time
 // order: navigation (DOMContentLoaded, load), each fetched file (request start, response end), the
-// viewer's own performance marks ("atlas:*", set by loader.js, app.js and renderer.js) and when the
-// first frame and the all-points frame reached the screen (the next animation frame after their draw).
+// viewer's own performance marks ("atlas:*", set by loader.js, app.js and renderer.js), when the
+// first frame and the all-points frame reached the screen (the next animation frame after their draw),
+// each draw call of more than 100k points ("drawArrays N #k") and when the page was seen ready.
 //
 //   node js/bench/load-timeline.mjs SITE_DIR /synth/index.html [--reps 2] [--json OUT.json]
 //
@@ -20,7 +21,15 @@ const [siteDir, pagePath] = args;
 if (!siteDir || !pagePath) { console.error('usage: node js/bench/load-timeline.mjs SITE_DIR /atlas/index.html [--reps N] [--json OUT]'); process.exit(2); }
 
 // the first frame / all-points frame "presented": the next rAF after the page sets its flag (as viewer-bench)
+// and every drawArrays of more than 100k points (full redraws of a big atlas) as a mark
 const PRESENTED = `(() => {
+  for (const C of [self.WebGLRenderingContext, self.WebGL2RenderingContext]) {
+    const orig = C.prototype.drawArrays;
+    C.prototype.drawArrays = function (mode, first, count) {
+      if (count > 100000) performance.mark('drawArrays ' + count + ' #' + (window.__bigDraws = (window.__bigDraws || 0) + 1));
+      return orig.call(this, mode, first, count);
+    };
+  }
   for (const name of ['__firstFrame', '__allPoints']) {
     let v;
     Object.defineProperty(window, name, { configurable: true, get: () => v, set: (x) => {
@@ -41,7 +50,8 @@ async function once() {
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.addInitScript(PRESENTED);
     await page.goto(`http://127.0.0.1:${server.address().port}${pagePath}`, { waitUntil: 'commit' });
-    await page.waitForFunction(() => performance.getEntriesByName('__allPoints presented').length > 0, null, { timeout: 180000, polling: 100 });
+    await page.waitForFunction(() => performance.getEntriesByName('__allPoints presented').length > 0 && window.__atlasReady, null, { timeout: 180000, polling: 100 });
+    await page.evaluate(() => performance.mark('__atlasReady seen'));
     const events = await page.evaluate(() => {
       const out = [];
       const nav = performance.getEntriesByType('navigation')[0];

@@ -163,7 +163,6 @@ export async function startMap(ctx) {
   ui.bar.append(ui.countEl);
   if (store.get().q) ctx.searchBox.setQuery(store.get().q);
   if (store.get().variant && store.get().variant !== live.get().variant) variants.apply(store.get().variant);
-  renderer.requestDraw();
 
   // ---- the filter and colour-by columns of the point file: once every chunk is in. The side panel
   // (filters, legend, my list) is not needed for the first frame: it comes with the extras module,

@@ -62,7 +62,9 @@ export function wirePointState(ctx) {
   }
 
   live.subscribe((s, changed) => {
-    if (['pass', 'hits', 'listHits', 'selIdx', 'neighbors'].some((k) => changed.has(k))) refresh();
+    // neighbours only show around a selection: their arrival (each shard brings some) redraws nothing
+    // else, and a redraw of a million points costs seconds on software GL
+    if (['pass', 'hits', 'listHits', 'selIdx'].some((k) => changed.has(k)) || (changed.has('neighbors') && s.selIdx >= 0)) refresh();
     else if (changed.has('xy') || changed.has('colorIndex') || (changed.has('loaded') && s.selIdx >= 0)) updateOverlay();
     if (changed.has('hover')) showHover(s.hover);
   });
