@@ -2,9 +2,9 @@
 // src/compare.js -> dist/compare.js + dist/compare.css (minified, deterministic: no timestamps, no
 // source maps, no absolute paths). Shaders are imported as text, without comments and indentation.
 //
-// Parts of the viewer not needed for the first frame (src/lazy/extras.js: the no-WebGL page, the
-// side panel, search and its indexes, the selection panel's content, CSV export, "Show my list"
-// matching) are a separate ES module, dist/viewer-extras-<hash>.js, that the viewer imports
+// Parts of the viewer not needed for the first frame and only in some cases (src/lazy/extras.js:
+// the no-WebGL page, search and its indexes, the selection panel's content, CSV export, "Show my
+// list" matching) are a separate ES module, dist/viewer-extras-<hash>.js, that the viewer imports
 // on first use, so they do not count against its first-load budget. Its content-hashed name is
 // compiled into the viewer (__VIEWER_EXTRAS__) and listed in dist/chunks.txt, which sitegen copies
 // next to the viewer.

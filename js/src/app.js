@@ -4,6 +4,7 @@
 import { pointSizes, sizeBounds, baseSize, earlyColors, rowsOf } from './data.js';
 import { syncHash } from './store.js';
 import { createRenderer } from './renderer.js';
+import { mountPanel } from './panel.js';
 import { h } from './dom.js';
 import { robustFields } from './scales.js';
 import { createLayouts, addViewHelpers } from './features/layouts.js';
@@ -118,11 +119,11 @@ export async function startMap(ctx) {
   live.set({ meta: await loader.entities() });
   performance.mark('atlas:labels and search');
   wireLabels(ctx);
-  // Search (search.js) comes with the extras module (which the side panel needs too, below) and its
-  // index is built on the first use of the search box or for a query or list in the URL, so a visit
-  // that never searches does not pay for it; the box is refreshed when they arrive (null until then).
-  // The in-memory index needs every label, so on a big atlas its first use fetches the remaining
-  // shards; atlases with a prebuilt prefix index (config.search) use that instead.
+  // Search (search.js) comes with the extras module, loaded on the first use of the search box or
+  // for a query or list in the URL, and its index is built then, so a visit that never searches
+  // pays for neither; the box is refreshed when they arrive (null until then). The in-memory index
+  // needs every label, so on a big atlas its first use fetches the remaining shards; atlases with a
+  // prebuilt prefix index (config.search) use that instead.
   let index = null, prefix = null, searchMod = null, searchLoad = null;
   ctx.searchIndex = () => {
     if (!searchMod) {
@@ -164,15 +165,12 @@ export async function startMap(ctx) {
   if (store.get().q) ctx.searchBox.setQuery(store.get().q);
   if (store.get().variant && store.get().variant !== live.get().variant) variants.apply(store.get().variant);
 
-  // ---- the filter and colour-by columns of the point file: once every chunk is in. The side panel
-  // (filters, legend, my list) is not needed for the first frame: it comes with the extras module,
-  // fetched meanwhile (without it, offline, the map works on without the panel).
-  const panelMod = ctx.extras().catch(() => null);
+  // ---- the filter and colour-by columns of the point file: once every chunk is in
   await loader.meta();
   performance.mark('atlas:fields');
   // number fields get robust domains: one outlier must not flatten a colour scale or histogram
   ctx.fields = robustFields(ctx.fields, live.get().meta.fields);
-  ctx.panel = (await panelMod)?.mountPanel(ui.side, { store, fields: ctx.fields, columns: live.get().meta.fields, onList: myList.onList });
+  ctx.panel = mountPanel(ui.side, { store, fields: ctx.fields, columns: live.get().meta.fields, onList: myList.onList });
   ctx.fieldsReady = true;
   filters.apply();
   coloring.apply();

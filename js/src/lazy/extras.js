@@ -1,8 +1,7 @@
-// The viewer's parts not needed for the first frame, loaded on first use (build.mjs builds this as its
-// own module): the page without WebGL, the side panel (filters, legend, my list; mounted once every
-// point is in), the selection panel's content, the CSV export, "Show my list" matching, and the
-// search (an in-memory index of every label on a small atlas, the prefix index on a big one), which
-// the page without WebGL and the list matching need anyway.
+// The viewer's rarely used parts, loaded on first use (build.mjs builds this as its own module):
+// the page without WebGL, the selection panel's content, the CSV export, "Show my list" matching,
+// and the search (an in-memory index of every label on a small atlas, the prefix index on a big
+// one), which the page without WebGL and the list matching need anyway.
 export { startFallback } from './fallback.js';
 export { exportCsv } from './export.js';
 export { renderDetail } from './detail.js';
@@ -10,4 +9,3 @@ export { matchList } from './listmatch.js';
 export { renderListReport } from './listreport.js';
 export { buildIndex, search, createPrefixIndex } from '../search.js';
 export { matchListPrefix } from './listmatch-prefix.js';
-export { mountPanel } from '../panel.js';
