@@ -227,7 +227,8 @@ def test_compare_page_in_chromium(tiny_site):
 
 def test_sharded_site_in_chromium(sharded_site):
     """js/test/e2e-shards.mjs: point chunks stream in, only the first shard loads up front, an entity
-    without an entity page opens from `#sel=<id>` with its panel and neighbours, search reaches every shard."""
+    without an entity page opens from `#sel=<id>` with its panel and neighbours, search reaches every shard,
+    "Show my list" matches through the prefix index (exact, by id, a close match offered) and from the URL."""
     _run("test/e2e-shards.mjs", sharded_site)
 
 

@@ -1,19 +1,49 @@
 // Helpers shared by the viewer (main.js) and the compare page (compare.js): point sizes, layout
 // bounds, id lookup and the first frame's colours. The metadata files are decoded in entities.js.
 import { numberColumn, categoryColumn } from './format.js';
-import { colorChannel } from './palette.js';
+import { colorChannel, OTHER, MISSING } from './palette.js';
 
-/** Point sizes 0..255 from the popularity (size) column, min-max scaled; zeros when there is none. */
-export function pointSizes(table) {
+/**
+ * Rows [start, end) of a (growing) point table as a table of their own: the same columns, their data
+ * subarrays (no copy), so format.js's positions / numberColumn / categoryColumn work on just those rows.
+ */
+export function rowsOf(table, start, end) {
+  const columns = {};
+  for (const [name, c] of Object.entries(table.columns)) columns[name] = { ...c, data: c.data.subarray(start * c.components, end * c.components) };
+  return { ...table, n: end - start, rowStart: start, columns };
+}
+
+const sizeColumn = (table) => Object.keys(table.columns).find((k) => table.columns[k].kind === 'size');
+
+/**
+ * [lo, hi] of the popularity (size) column: its bounds in the file (every chunk carries the whole
+ * table's, docs/point-format.md), else a scan of the rows at hand; null when there is no size column.
+ */
+export function sizeBounds(table) {
+  const name = sizeColumn(table);
+  if (!name) return null;
+  const c = table.columns[name];
+  // as float32, like the decoded values: the scale is then the same as a min-max scan of them
+  if (Number.isFinite(c.min?.[0]) && Number.isFinite(c.max?.[0]) && c.max[0] >= c.min[0]) return [Math.fround(c.min[0]), Math.fround(c.max[0])];
+  const pop = numberColumn(table, name);
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < pop.length; i++) { const v = pop[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
+  return [lo, hi];
+}
+
+/**
+ * Point sizes 0..255 of the table's rows from the popularity (size) column, scaled from `bounds`
+ * (sizeBounds of the whole table) to 0..255; zeros when there is none.
+ */
+export function pointSizes(table, bounds = sizeBounds(table)) {
   const n = table.n;
-  const sizeName = Object.keys(table.columns).find((k) => table.columns[k].kind === 'size');
-  const pop = sizeName ? numberColumn(table, sizeName) : null;
+  const name = sizeColumn(table);
   const sizes = new Uint8Array(n);
-  if (pop) {
-    let lo = Infinity, hi = -Infinity;
-    for (let i = 0; i < n; i++) { const v = pop[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
+  if (name && bounds) {
+    const pop = numberColumn(table, name);
+    const [lo, hi] = bounds;
     const span = hi > lo ? hi - lo : 1;
-    for (let i = 0; i < n; i++) sizes[i] = pop[i] === pop[i] ? Math.round(((pop[i] - lo) / span) * 255) : 0;
+    for (let i = 0; i < n; i++) sizes[i] = pop[i] === pop[i] ? Math.round(Math.max(0, Math.min(1, (pop[i] - lo) / span)) * 255) : 0;
   }
   return sizes;
 }
@@ -45,15 +75,34 @@ export function indexOfId(ids, id) {
   return -1;
 }
 
+/** uint8 category codes as uint16, the missing code 0xFF as 0xFFFF. */
+function widen(codes) {
+  const out = new Uint16Array(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = codes[i] === 0xff ? 0xffff : codes[i];
+  return out;
+}
+
 /**
  * The colour channel for the first frame, before the metadata arrives: a category colour field's
- * codes from the point file (same category order as meta), else the single accent colour.
+ * codes from the point file (same category order as meta), else the single accent colour. `table`
+ * is the first chunk's rows; rows(part) colours later rows the same way (a category keeps its colour
+ * while the points stream in; one the first rows lack is "other").
  */
 export function earlyColors(table, color, accent, bg) {
-  const c = table.columns[color]?.kind === 'category' ? categoryColumn(table, color) : null;
+  const isCat = table.columns[color]?.kind === 'category';
+  const c = isCat ? categoryColumn(table, color) : null;
   const col = c ? {
     type: 'category', categories: Array.from({ length: c.count }, (_, k) => String(k)),
-    codes: c.missing === 0xff ? Uint16Array.from(c.codes, (x) => (x === 0xff ? 0xffff : x)) : c.codes,
+    codes: c.missing === 0xff ? widen(c.codes) : c.codes,
   } : null;
-  return colorChannel(col, null, table.n, accent, bg);
+  const ch = colorChannel(col, null, table.n, accent, bg);
+  const slot = new Uint8Array(c ? c.count : 0).fill(OTHER);
+  if (c) for (let i = 0; i < table.n; i++) if (c.codes[i] !== c.missing) slot[c.codes[i]] = ch.index[i];
+  ch.rows = (part) => {
+    if (!c) return new Uint8Array(part.n);
+    const p = categoryColumn(part, color), out = new Uint8Array(part.n);
+    for (let i = 0; i < out.length; i++) { const x = p.codes[i]; out[i] = x === p.missing || x >= slot.length ? MISSING : slot[x]; }
+    return out;
+  };
+  return ch;
 }

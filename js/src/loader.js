@@ -40,7 +40,10 @@ function addChunk(table, chunk, rel) {
  * arrives. points() resolves to the growing table once its first chunk is in: {n (all rows), loaded,
  * columns} as decodePoints' columns with data for all n rows. streamPoints(onChunk) adds the other
  * chunks in order, calling onChunk(table) after each; allPoints() resolves to the complete table.
- * meta() resolves to entities.js's sharded meta once every chunk is in; neighbors() to its {row(i)}.
+ * entities() resolves to entities.js's sharded meta once the core file and the first shard are in,
+ * without the filter and colour-by columns the points carry (labels, counts, clusters, neighbours:
+ * what map labels, search and the selection need); meta() to the same object once every chunk is in
+ * and those columns are added; neighbors() to its {row(i)}.
  */
 export function createLoader(config, url, onLoad) {
   const fetchBuf = (rel) => fetch(url(rel)).then((r) => {
@@ -50,33 +53,47 @@ export function createLoader(config, url, onLoad) {
   const files = Array.isArray(config.points) ? config.points : [config.points];
   // every chunk is requested now: the first is preloaded by the page, the others queue behind it
   const bufs = files.map((rel) => fetchBuf(rel));
-  let first = null, all = null, coreP = null, meta = null, prefix = null;
-  const points = () => (first ||= bufs[0].then((b) => startTable(decodePoints(b))));
+  let first = null, all = null, coreP = null, early = null, meta = null, prefix = null;
+  const points = () => (first ||= bufs[0].then((b) => { const t = startTable(decodePoints(b)); performance.mark('atlas:chunk 0 decoded'); return t; }));
   const streamPoints = (onChunk) => (all ||= points().then(async (table) => {
     for (let k = 1; k < files.length; k++) {
       addChunk(table, decodePoints(await bufs[k]), files[k]);
+      performance.mark(`atlas:chunk ${k} decoded`);
       onChunk?.(table);
     }
     if (table.loaded !== table.n) throw new FormatError(`point file: the chunks hold ${table.loaded} of ${table.n} rows`);
     return table;
   }));
-  const startRest = () => { coreP ||= fetchBuf(config.meta); };
+  // the core file and the first shard (the labels of the most popular entities) come together
+  let shard0 = null;
+  const startRest = () => {
+    coreP ||= fetchBuf(config.meta);
+    shard0 ||= (config.shards || []).length ? fetchBuf(config.shards[0]) : null;
+  };
+  const fetchShard = (rel) => (rel === config.shards?.[0] && shard0 ? shard0 : fetchBuf(rel));
+  // labels, counts and clusters do not wait for the point chunks (the first chunk only, so that the
+  // core file does not compete with it)
   const entities = () => {
     startRest();
-    // the filter and colour-by columns of category and number fields come from the points, all of them
-    return (meta ||= Promise.all([coreP, streamPoints()]).then(async ([b, table]) => {
-      const m = createEntities(decodeCore(decodeMsgpack(b)), config, fetchBuf, onLoad, table);
+    return (early ||= Promise.all([coreP, points()]).then(async ([b]) => {
+      const m = createEntities(decodeCore(decodeMsgpack(b)), config, fetchShard, onLoad, null);
       // the first shard holds the most popular entities: the map's labels need it at once
       await ((config.shards || []).length <= EAGER_SHARDS ? m.loadAll() : m.ensure([0]));
       return m;
     }));
   };
+  // the filter and colour-by columns of category and number fields come from the points, all of them
+  const withFields = () => (meta ||= Promise.all([entities(), streamPoints()]).then(([m, table]) => {
+    m.addPointFields(table);
+    return m;
+  }));
   return {
     points,
     streamPoints,
     allPoints: () => streamPoints(),
     startRest,
-    meta: entities,
+    entities,
+    meta: withFields,
     neighbors: () => entities().then((m) => m.neighbors()),
     /**
      * The prefix search index of a big atlas (config.search), or null: search the labels in memory.

@@ -13,6 +13,7 @@ const scriptBase = document.currentScript?.src || location.href; // only set whi
 const chunkUrl = (key) => new URL(__VIEWER_CHUNKS__[key], scriptBase).href;
 const lazyModules = {};
 const lazy = (key) => () => (lazyModules[key] ||= import(chunkUrl(key)));
+performance.mark('atlas:script');
 const config = JSON.parse(document.getElementById('atlas-config').textContent);
 const datasetUrl = (rel) => new URL((config.root || '') + rel, location.href).href;
 const ui = mountSkeleton(config);

@@ -28,21 +28,37 @@ const hexRgb = (hex) => {
 };
 
 /**
- * opts: n, background '#rrggbb', ring '#rrggbb', getView(), onFrame(view, w, h) (after each draw).
+ * opts: n, rows (the rows the first frame draws: buffers start that big and grow to n when more come;
+ * default n), background '#rrggbb', ring '#rrggbb', getView(), onFrame(view, w, h) (after each draw),
+ * onAllPoints() (after the first draw that includes all n points).
  */
 export function createRenderer(canvas, gl, opts) {
   const regl = createREGL({ gl });
   const n = opts.n;
   let bg = hexRgb(opts.background);
   let ring = hexRgb(opts.ring);
-  const posBuf = regl.buffer({ data: new Float32Array(2 * n), usage: 'dynamic' });
-  const pos0Buf = regl.buffer({ data: new Float32Array(2 * n), usage: 'dynamic' });
-  const styleBuf = regl.buffer({ data: new Uint8Array(2 * n), usage: 'dynamic' });
-  const stateBuf = regl.buffer({ data: new Uint8Array(n), usage: 'dynamic' });
+  // Sized, not filled (WebGL zero-fills them), and at first only for the first frame's rows: on
+  // software GL allocating the buffers of a million points delays the first frame by 0.1-0.3 s, so
+  // a streamed atlas pays for that after it (grow()). The morph source is made on the first morph.
+  let cap = Math.min(n, opts.rows ?? n);
+  const posBuf = regl.buffer({ length: 8 * cap, type: 'float', usage: 'dynamic' });
+  let pos0Buf = null;
+  const styleBuf = regl.buffer({ length: 2 * cap, usage: 'dynamic' });
+  const stateBuf = regl.buffer({ length: cap, usage: 'dynamic' });
+  let xyIn = null, stateIn = null, rowsIn = 0; // what the buffers hold, to copy over when they grow
+  function grow() {
+    if (cap === n) return;
+    cap = n;
+    posBuf({ length: 8 * n, type: 'float', usage: 'dynamic' });
+    styleBuf({ length: 2 * n, usage: 'dynamic' });
+    stateBuf({ length: n, usage: 'dynamic' });
+    if (rowsIn) { posBuf.subdata(xyIn.subarray(0, 2 * rowsIn)); styleBuf.subdata(style.subarray(0, 2 * rowsIn)); }
+    if (stateIn) stateBuf.subdata(stateIn);
+  }
   const palette = regl.texture({ width: 256, height: 1, data: new Uint8Array(1024), min: 'nearest', mag: 'nearest' });
   const style = new Uint8Array(2 * n);
   let morph = 1, morphAnim = 0;
-  let focus = 0, visible = n, sizeRange = [2, 8], meanSize = 0.1;
+  let focus = 0, visible = n, sizeRange = [2, 8], meanSize = 0.1, sizeSum = 0;
   let sizeFactor = 1, opacityFactor = 1; // the reader's Display settings
   const overlay = {
     pos: regl.buffer({ data: new Float32Array(2), usage: 'dynamic' }),
@@ -80,23 +96,25 @@ export function createRenderer(canvas, gl, opts) {
   });
   let drawn = n; // points streamed in so far (rows 0 .. drawn-1 hold real data)
   const drawPoints = cmd('', pointAttrs(posBuf, styleBuf, stateBuf), () => drawn);
-  const drawMorph = regl({
+  // the morph and line programs are compiled on first use (each compile is a GPU round trip)
+  let drawMorph = null, drawLines = null;
+  const morphCmd = () => (drawMorph ||= regl({
     vert: '#define MORPH\n' + pointsVert, frag: pointsFrag,
     attributes: { ...pointAttrs(posBuf, styleBuf, stateBuf), pos0: pos0Buf },
     uniforms: { ...uniforms, morph: () => morph },
     count: () => drawn, primitive: 'points', blend, depth: { enable: false },
-  });
+  }));
   const drawMarkers = cmd('', pointAttrs(overlay.pos, overlay.style, overlay.state), regl.prop('count'));
-  const drawLines = regl({
+  const linesCmd = () => (drawLines ||= regl({
     vert: linesVert, frag: linesFrag,
     attributes: { pos: overlay.lines, color: { buffer: overlay.lineColors, size: 4, normalized: true, type: 'uint8' } },
     uniforms: { view: regl.prop('view') },
     count: regl.prop('count'), primitive: 'lines', blend, depth: { enable: false },
     lineWidth: 1,
-  });
+  }));
 
   let scheduled = 0;
-  let first = true;
+  let first = true, marked = -1;
   const dpr = () => Math.min(window.devicePixelRatio || 1, 3);
 
   function resize() {
@@ -124,10 +142,15 @@ export function createRenderer(canvas, gl, opts) {
     const alpha = Math.max(0.3, Math.min(1, 1.2 / Math.sqrt(Math.max(overlap, 1e-6)))) * opacityFactor;
     const props = { view: m, sizeScale, maxSize: 48 * d * Math.max(1, sizeFactor), alpha, focus };
     regl.clear({ color: [bg[0], bg[1], bg[2], 1] });
-    (morph < 1 ? drawMorph : drawPoints)(props);
-    if (overlay.lineCount) drawLines({ view: m, count: overlay.lineCount });
+    (morph < 1 ? morphCmd() : drawPoints)(props);
+    if (overlay.lineCount) linesCmd()({ view: m, count: overlay.lineCount });
     if (overlay.count) drawMarkers({ ...props, alpha: 1, focus: 0, count: overlay.count });
     if (first) { first = false; window.__firstFrame = performance.now(); }
+    if (drawn !== marked) {
+      marked = drawn;
+      performance.mark(`atlas:draw ${drawn}`);
+      if (drawn === n) opts.onAllPoints?.();
+    }
     opts.onFrame?.(view, w, h);
   }
 
@@ -137,8 +160,11 @@ export function createRenderer(canvas, gl, opts) {
     /** Interleaved xy for the current layout; animate from the previous one over `ms`. */
     setPositions(xy, ms = 0, from = null) {
       cancelAnimationFrame(morphAnim);
+      grow();
+      xyIn = xy;
+      rowsIn = Math.max(rowsIn, drawn);
       if (ms > 0 && from) {
-        pos0Buf.subdata(from);
+        (pos0Buf ||= regl.buffer({ length: 8 * n, type: 'float', usage: 'dynamic' })).subdata(from);
         posBuf.subdata(xy);
         const t0 = performance.now();
         const step = (now) => {
@@ -159,18 +185,37 @@ export function createRenderer(canvas, gl, opts) {
     setDisplay(size, opacity) { sizeFactor = size; opacityFactor = opacity; this.requestDraw(); },
     /** Map background and highlight ring ('#rrggbb'), e.g. on a change of light / dark theme. */
     setBackground(background, ringHex) { bg = hexRgb(background); ring = hexRgb(ringHex); this.requestDraw(); },
-    /** Draw only the first `k` points (the rows of the point file loaded so far). */
-    setCount(k) { drawn = Math.max(0, Math.min(n, k)); this.requestDraw(); },
+    /** Draw only the first `k` points (the rows of the point file loaded so far); draw: redraw now. */
+    setCount(k, draw = true) { drawn = Math.max(0, Math.min(n, k)); if (draw) this.requestDraw(); },
+    /**
+     * Upload rows [a, b) of a streamed table: xy (interleaved, all n rows), sizes and colour indices
+     * (Uint8Array(n) each); only that range goes to the GPU. Does not redraw (setCount does).
+     */
+    addRows(a, b, xy, sizes, colors) {
+      if (b <= a) return;
+      if (b > cap) grow();
+      xyIn = xy;
+      rowsIn = Math.max(rowsIn, b);
+      posBuf.subdata(xy.subarray(2 * a, 2 * b), 8 * a);
+      for (let i = a; i < b; i++) { style[2 * i] = colors[i]; style[2 * i + 1] = sizes[i]; sizeSum += sizes[i]; }
+      meanSize = sizeSum / b / 255;
+      styleBuf.subdata(style.subarray(2 * a, 2 * b), 2 * a);
+    },
     /** colour: Uint8Array(n) palette indices (255 = missing colour). */
     setColors(idx) {
+      grow();
       for (let i = 0; i < n; i++) style[2 * i] = idx[i];
       styleBuf.subdata(style);
       this.requestDraw();
     },
+    /** Point sizes 0..255 map onto [min, max] px. */
+    setSizeRange(min, max) { sizeRange = [min, max]; this.requestDraw(); },
     /** size: Uint8Array(n), 0..255 mapped onto [min, max] px. */
     setSizes(sz, min, max) {
+      grow();
       let sum = 0;
       for (let i = 0; i < n; i++) { style[2 * i + 1] = sz[i]; sum += sz[i]; }
+      sizeSum = sum;
       meanSize = n ? sum / n / 255 : 0;
       sizeRange = [min, max];
       styleBuf.subdata(style);
@@ -180,6 +225,8 @@ export function createRenderer(canvas, gl, opts) {
     setPalette(rgba) { palette.subimage({ width: 256, height: 1, data: rgba }); this.requestDraw(); },
     /** Full per-point state (Uint8Array(n)); `visibleCount` feeds the density-aware alpha. */
     setState(st, visibleCount, hasFocus) {
+      grow();
+      stateIn = st;
       stateBuf.subdata(st);
       visible = visibleCount;
       focus = hasFocus ? 1 : 0;

@@ -3,11 +3,36 @@
 
 /** Quantile domain {lo, hi} of the finite values (1st-99th percentile; the full range when narrower). */
 export function robustDomain(values, q = 0.01) {
-  const v = Float64Array.from(values).filter(Number.isFinite).sort();
-  if (!v.length) return null;
-  let lo = v[Math.floor(q * (v.length - 1))], hi = v[Math.ceil((1 - q) * (v.length - 1))];
-  if (!(hi > lo)) { lo = v[0]; hi = v[v.length - 1]; }
+  const v = new Float64Array(values.length);
+  let m = 0, min = Infinity, max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (Number.isFinite(x)) { v[m++] = x; if (x < min) min = x; if (x > max) max = x; }
+  }
+  if (!m) return null;
+  // two order statistics by selection, O(n): sorting a million values is a tenth of a second
+  const w = v.subarray(0, m);
+  let lo = select(w, Math.floor(q * (m - 1))), hi = select(w, Math.ceil((1 - q) * (m - 1)));
+  if (!(hi > lo)) { lo = min; hi = max; }
   return { lo, hi };
+}
+
+/** The k-th smallest value of `a` (reorders `a`): Hoare's selection with a median-of-three pivot. */
+function select(a, k) {
+  let l = 0, r = a.length - 1;
+  while (r > l) {
+    const mid = (l + r) >> 1;
+    const x = a[l], y = a[mid], z = a[r];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+    let i = l, j = r;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) { const t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
+    }
+    if (k <= j) r = j; else if (k >= i) l = i; else return a[k];
+  }
+  return a[k];
 }
 
 /** Number-field descriptors with min/max replaced by the robust domain of their values. */

@@ -171,18 +171,39 @@ export function parseListLines(text, { csv = false } = {}) {
  */
 export function createPrefixIndex(files, fetchBuf, onLoad, decode, hash) {
   const buckets = new Array(files.length).fill(null);
-  const pending = new Set();
+  const pending = new Map(); // bucket -> promise of its arrival
   const tokenLists = new Map(); // "key\0token prefix" -> sorted Uint32Array
-  function keyData(key) {
-    const b = hash(key) % files.length;
-    if (buckets[b]) return buckets[b][key] || {};
+  const bucketOf = (key) => hash(key) % files.length;
+  function load(b) {
     if (!pending.has(b)) {
-      pending.add(b);
-      fetchBuf(files[b]).then((buf) => { buckets[b] = decode(buf).keys; onLoad?.(); }, () => { buckets[b] = {}; });
+      pending.set(b, fetchBuf(files[b]).then((buf) => { buckets[b] = decode(buf).keys; onLoad?.(); }, () => { buckets[b] = {}; }));
     }
+    return pending.get(b);
+  }
+  function keyData(key) {
+    const b = bucketOf(key);
+    if (buckets[b]) return buckets[b][key] || {};
+    load(b);
     return null;
   }
   const u32 = (bytes) => (bytes ? new Uint32Array(bytes.slice().buffer) : new Uint32Array(0));
+  /** Sorted entity indices whose label has the word `t` itself (not a longer word); needs its bucket in. */
+  function exactList(t) {
+    const d = keyData(t.slice(0, 2));
+    const tokens = d.tokens || [], counts = u32(d.counts), post = u32(d.postings);
+    const tokenAt = tokens.get ? (k) => tokens.get(k) : (k) => tokens[k];
+    let at = 0;
+    for (let k = 0; k < tokens.length; k++) {
+      if (tokenAt(k) === t) {
+        const list = new Uint32Array(counts[k]);
+        let v = 0;
+        for (let j = 0; j < counts[k]; j++) { v += post[at + j]; list[j] = v; }
+        return list;
+      }
+      at += counts[k];
+    }
+    return new Uint32Array(0);
+  }
   /** Sorted entity indices whose label has a word starting with `t`, or null (bucket pending). */
   function matches(t) {
     const key = t.slice(0, 2);
@@ -227,6 +248,19 @@ export function createPrefixIndex(files, fetchBuf, onLoad, decode, hash) {
     return out.subarray(0, k);
   }
   return {
+    /**
+     * Resolves to the entities whose label has every word of `query` (normalised) as a word of its
+     * own, most popular first (Uint32Array): the candidates for an exact match of the whole label.
+     */
+    async withWords(query) {
+      const words = [...new Set(normalize(query).split(' ').filter(Boolean))];
+      if (!words.length) return new Uint32Array(0);
+      await Promise.all(words.map((t) => (buckets[bucketOf(t.slice(0, 2))] ? null : load(bucketOf(t.slice(0, 2))))));
+      const lists = words.map(exactList).sort((a, b) => a.length - b.length);
+      let hits = lists[0];
+      for (let k = 1; k < lists.length && hits.length; k++) hits = intersect(hits, lists[k]);
+      return hits;
+    },
     lookup(query, { limit = 20, pass = null } = {}) {
       const words = normalize(query).split(' ').filter(Boolean);
       if (!words.length) return [];

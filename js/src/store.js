@@ -166,7 +166,7 @@ export function syncHash(store, defaults, win = window, codec = { format: format
   const load = () => {
     if (writing || win.location.hash === current) return;
     current = win.location.hash;
-    store.set(codec.parse(win.location.hash, defaults), { fromUrl: true });
+    store.set(codec.parse(win.location.hash, defaults), { fromUrl: true, history: true });
   };
   win.addEventListener('popstate', load);
   win.addEventListener('hashchange', load);

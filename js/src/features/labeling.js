@@ -26,17 +26,19 @@ export async function wireLabels(ctx) {
   const meta = live.get().meta;
   let mod;
   try { mod = await ctx.labelsModule(); } catch (e) { return; } // offline: a map without names
-  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => meta.counts[b] - meta.counts[a] || a - b);
+  const order = popularityOrder(meta.counts);
   const rank = new Uint32Array(n);
   order.forEach((i, k) => { rank[i] = k; });
   const passing = clusterPassing(live, meta, n);
+  const loadedShare = groupLoaded(live, meta, n);
   ctx.labels = mod.createLabels(ctx.ui.labelLayer, {
     getLabels: () => meta.labels, getXY: () => live.get().xy, getGrid: () => ctx.layouts.gridOf(live.get().variant),
     order: () => order, rank: () => rank,
-    isVisible: (i) => { const pass = live.get().pass; return !pass || pass[i] === 1; },
+    // rows of the point file still on their way have no position yet
+    isVisible: (i) => { const { pass, loaded } = live.get(); return i < (loaded ?? n) && (!pass || pass[i] === 1); },
     getClusters: () => meta.clusters?.[live.get().variant] || null,
     priority: () => live.get().listHits?.slice(0, 200) || [],
-    clusterShown: (level, k) => passing(level, k) >= 0.5,
+    clusterShown: (level, k) => loadedShare(level, k) >= 0.5 && passing(level, k) >= 0.5,
   });
   live.subscribe((s, changed) => {
     if (changed.has('listHits') || changed.has('pass')) { ctx.labels.invalidate(); ctx.renderer.requestDraw(); }
@@ -76,4 +78,47 @@ function clusterPassing(live, meta, n) {
     }
     return shares[level]?.[k] ?? 1;
   };
+}
+
+/** (level, k) -> the share of group k's members whose points are in: on a streamed atlas a name waits
+ * for half of its group's points. Counted incrementally as rows arrive. */
+function groupLoaded(live, meta, n) {
+  let forC = null, countedTo = 0, inC = null, inF = null;
+  const add = (mem, into, a, b) => {
+    const m = new Int16Array(mem.buffer.slice(mem.byteOffset + 2 * a, mem.byteOffset + 2 * b));
+    for (let j = 0; j < m.length; j++) if (m[j] >= 0) into[m[j]]++;
+  };
+  return (level, k) => {
+    const { variant, loaded = n } = live.get();
+    const c = meta.clusters?.[variant];
+    if (!c?.membership || loaded >= n) return 1;
+    if (forC !== c) {
+      forC = c; countedTo = 0;
+      inC = new Float64Array(c.size.length);
+      inF = c.fine?.membership ? new Float64Array(c.fine.size.length) : null;
+    }
+    if (loaded > countedTo) {
+      add(c.membership, inC, countedTo, loaded);
+      if (inF) add(c.fine.membership, inF, countedTo, loaded);
+      countedTo = loaded;
+    }
+    if (level === 2) return inF && c.fine.size[k] ? inF[k] / c.fine.size[k] : 1;
+    if (level === 0) {
+      if (!c.parent || !c.coarse) return 1;
+      let a = 0;
+      c.parent.forEach((r, j) => { if (r === k) a += inC[j]; });
+      return c.coarse.size[k] ? a / c.coarse.size[k] : 1;
+    }
+    return c.size[k] ? inC[k] / c.size[k] : 1;
+  };
+}
+
+/** Entity indices by count, descending (ties by index). A pipeline-built atlas numbers its entities
+ * that way already: then this is one pass, not a sort of a million indices with a JS comparator. */
+export function popularityOrder(counts) {
+  const n = counts.length;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = 1; i < n; i++) if (counts[i] > counts[i - 1]) return order.sort((a, b) => counts[b] - counts[a] || a - b);
+  return order;
 }

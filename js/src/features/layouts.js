@@ -2,19 +2,29 @@
 // lazily and cached; and the view helpers that depend on them (the fitted "home" view).
 import { positions } from '../format.js';
 import { buildGrid } from '../picking.js';
-import { layoutBounds } from '../data.js';
+import { layoutBounds, rowsOf } from '../data.js';
 import { fitView } from '../camera.js';
 
 /**
  * -> {names, variantOf(name), xyOf(v), gridOf(v), boundsOf(v), reset()} for the table's layouts. A
- * streaming table (loader.js) grows: reset() drops what was derived from fewer rows; picking sees only
- * the `loaded` rows.
+ * streaming table (loader.js) grows: xyOf(v) is one Float32Array of all n rows per layout, filled up
+ * to the rows `loaded` so far on each call (only the new rows are decoded); picking sees only the
+ * loaded rows; reset() drops the grids and bounds derived from fewer rows.
  */
 export function createLayouts(table, config) {
   const names = (config.variants || []).map((v) => v.name).filter((v) => table.columns[`xy:${v}`]);
   if (!names.length) names.push(...Object.keys(table.columns).filter((k) => k.startsWith('xy:')).map((k) => k.slice(3)));
-  let xyCache = {}, gridCache = {}, boundsCache = {};
-  const xyOf = (v) => (xyCache[v] ||= positions(table, v));
+  const xyCache = {};
+  let gridCache = {}, boundsCache = {};
+  const xyOf = (v) => {
+    const c = (xyCache[v] ||= { xy: new Float32Array(2 * table.n), rows: 0 });
+    const loaded = table.loaded ?? table.n;
+    if (c.rows < loaded) {
+      c.xy.set(positions(rowsOf(table, c.rows, loaded), v), 2 * c.rows);
+      c.rows = loaded;
+    }
+    return c.xy;
+  };
   return {
     names,
     /** The layout to show for a requested name: that one if it exists, else the page's, else the first. */
@@ -22,8 +32,8 @@ export function createLayouts(table, config) {
     xyOf,
     gridOf: (v) => (gridCache[v] ||= buildGrid(xyOf(v), table.loaded ?? table.n)),
     // the file's per-column min/max, or a scan when they are missing
-    boundsOf: (v) => (boundsCache[v] ||= layoutBounds(table, v, xyOf(v))),
-    reset: () => { xyCache = {}; gridCache = {}; boundsCache = {}; },
+    boundsOf: (v) => (boundsCache[v] ||= layoutBounds(table, v, xyOf(v).subarray(0, 2 * (table.loaded ?? table.n)))),
+    reset: () => { gridCache = {}; boundsCache = {}; },
   };
 }
 

@@ -11,13 +11,14 @@ export function wireMyList(ctx) {
     const text = store.get().list;
     ctx.panel?.setListText(text);
     if (!text.trim()) { ctx.panel?.listOut.replaceChildren(); live.set({ listHits: null }); return; }
-    // null: every label is on its way (app.js applies the list again); a prefix index (a big atlas)
-    // cannot match whole titles exactly, so the list is not matched there
+    // null: every label (or the extras module) is on its way, and app.js applies the list again; a
+    // big atlas matches each line through its prefix index (index.lookup), fetching what it needs
     const index = ctx.searchIndex();
-    if (!index || index.lookup) return;
+    if (!index) return;
     const m = await ctx.extras(); // the matching and the report are loaded on first use
-    if (store.get().list !== text) return; // superseded while loading
-    const r = m.matchList(index, text, listOpts, live.get().meta.labels);
+    const meta = live.get().meta;
+    const r = index.lookup ? await m.matchListPrefix(index, text, listOpts, meta) : m.matchList(index, text, listOpts, meta.labels);
+    if (store.get().list !== text) return; // superseded while loading or matching
     m.renderListReport(ctx, r, (next) => { listOpts = {}; store.set({ list: next }); });
     live.set({ listHits: [...r.matched] });
   }

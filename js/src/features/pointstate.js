@@ -35,14 +35,16 @@ export function wirePointState(ctx) {
     updateOverlay();
   }
   function updateOverlay() {
-    const { selIdx, hover, xy, neighbors, colorIndex, listHits, pass } = live.get();
+    const { selIdx, hover, xy, neighbors, colorIndex, listHits, pass, loaded = n } = live.get();
     const markers = [], lines = [];
+    if (selIdx >= loaded) { renderer.setOverlay(markers, lines); return; } // its point is on its way
     // my list's matches drawn again on top, so that none hides under its neighbours (phones)
     for (const i of (listHits || []).slice(0, 500)) {
       if (!pass || pass[i] || !store.get().hide) markers.push({ x: xy[2 * i], y: xy[2 * i + 1], color: colorIndex[i], size: ctx.sizes[i], state: 3 });
     }
     if (selIdx >= 0) {
       for (const nb of selNeighbors()) {
+        if (nb.i >= loaded) continue;
         const a = Math.round(90 + 120 * Math.min(1, nb.weight / (neighbors.row(selIdx)?.weights[0] || 1)));
         lines.push({ x0: xy[2 * selIdx], y0: xy[2 * selIdx + 1], x1: xy[2 * nb.i], y1: xy[2 * nb.i + 1], rgba: nb.far ? [240, 120, 60, a] : ctx.ui.root.dataset.theme === 'light' ? [70, 74, 84, a] : [200, 200, 210, a] });
       }
@@ -60,8 +62,10 @@ export function wirePointState(ctx) {
   }
 
   live.subscribe((s, changed) => {
-    if (['pass', 'hits', 'listHits', 'selIdx', 'neighbors', 'area'].some((k) => changed.has(k))) refresh();
-    else if (changed.has('xy') || changed.has('colorIndex')) updateOverlay();
+    // neighbours only show around a selection: their arrival (each shard brings some) redraws nothing
+    // else, and a redraw of a million points costs seconds on software GL
+    if (['pass', 'hits', 'listHits', 'selIdx', 'area'].some((k) => changed.has(k)) || (changed.has('neighbors') && s.selIdx >= 0)) refresh();
+    else if (changed.has('xy') || changed.has('colorIndex') || (changed.has('loaded') && s.selIdx >= 0)) updateOverlay();
     if (changed.has('hover')) showHover(s.hover);
   });
   return { selNeighbors, refresh };

@@ -16,8 +16,8 @@ export function wireSelection(ctx, pointState) {
     if (!fly && (i >= 0) !== (live.get().selIdx >= 0)) ctx.holdStill();
     store.set({ sel: id });
     if (i >= 0 && fly) {
-      const v = ctx.viewNow(), xy = live.get().xy;
-      ctx.camera.flyTo({ x: xy[2 * i], y: xy[2 * i + 1], k: Math.max(v.k, 6) });
+      const go = () => { const v = ctx.viewNow(), xy = live.get().xy; ctx.camera.flyTo({ x: xy[2 * i], y: xy[2 * i + 1], k: Math.max(v.k, 6) }); };
+      if (i < (live.get().loaded ?? Infinity)) go(); else ctx.pointsDone.then(go); // its point is still on its way
     }
   }
   // the panel's content comes with the extras module, loaded on the first selection; it then shows
@@ -51,9 +51,11 @@ export function wireSelection(ctx, pointState) {
     const { meta, selIdx } = live.get();
     const next = id && meta ? (selIdx >= 0 && id === meta.ids.get(selIdx) ? selIdx : indexOfId(meta.ids, id)) : -1;
     live.set({ selIdx: next });
-    if (fromUrl && id && next < 0) flyPending = true;
-    if (next >= 0 || !id) { fromUrl ||= flyPending; flyPending = false; }
-    if (fromUrl && next >= 0 && store.get().view.fit) {
+    // the view goes to the entity once its id bucket and its point are in
+    const placed = next >= 0 && next < (live.get().loaded ?? Infinity);
+    if (fromUrl && id && !placed) flyPending = true;
+    if (placed || !id) { fromUrl ||= flyPending; flyPending = false; }
+    if (fromUrl && placed && store.get().view.fit) {
       const xy = live.get().xy;
       store.set({ view: { x: xy[2 * next], y: xy[2 * next + 1], k: Math.max(ctx.home().k, 6) } }, { fromUrl: true });
     }

@@ -13,3 +13,4 @@ export { pointsInPolygon } from './lasso.js';
 export { toggleTable } from './table.js';
 export { brushHistogram } from './brush.js';
 export { mountDisplay, applyTheme } from './display.js';
+export { matchListPrefix } from './listmatch-prefix.js';

@@ -22,9 +22,9 @@ export function editDistance(a, b, max) {
 // A fuzzy match is offered only when the whole line is within this share of edits of the whole
 // title: "Emile Zolla" -> "Émile Zola" is offered, "Dune" -> "A Confederacy of Dunces" and
 // "Pride and Prejudice" -> "Pride and Prejudice and Zombies" are not.
-const FUZZY_SHARE = 0.2;
+export const FUZZY_SHARE = 0.2;
 // a trailing "(...)" (a series, an edition, a year) is not part of what people type
-const bareTitle = (label) => normalize(String(label).replace(/\s*\([^()]*\)\s*$/, ''));
+export const bareTitle = (label) => normalize(String(label).replace(/\s*\([^()]*\)\s*$/, ''));
 
 /** normalised label, bare title and id -> entity index (the most popular wins a tie). */
 function exactKeys(index, labels) {
