@@ -19,6 +19,7 @@ import { wireVariant } from './features/variant.js';
 import { wireLabelTriggers, wireLabels } from './features/labeling.js';
 import { wireSteadyView } from './features/steady.js';
 import { wireShare } from './features/share.js';
+import { wireLegendChips } from './features/legendchips.js';
 
 /** ctx: {config, ui, store, live, loader, defaults, gl, entityHref, reducedMotion}; grows as features wire in. */
 export async function startMap(ctx) {
@@ -30,6 +31,7 @@ export async function startMap(ctx) {
   const variant = ctx.layouts.variantOf(store.get().variant);
   live.set({ variant, xy: ctx.layouts.xyOf(variant) });
   addViewHelpers(ctx);
+  wireLegendChips(ctx); // before the first frame: its strip takes its height from the map
   const css = getComputedStyle(ui.root);
   ctx.bg = css.getPropertyValue('--bg').trim() || '#111318';
   ctx.fields = config.fields || [];

@@ -8,3 +8,4 @@ export { renderDetail } from './detail.js';
 export { matchList } from './listmatch.js';
 export { renderListReport } from './listreport.js';
 export { buildIndex, search, createPrefixIndex } from '../search.js';
+export { mountLegendChips } from './legendchips.js';
