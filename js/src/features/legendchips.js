@@ -9,6 +9,7 @@ export function wireLegendChips(ctx) {
   const strip = h('div.atlas-chips', { hidden: !ctx.store.get().color, style: 'flex:none;height:42px' }); // styled by the module
   ctx.ui.stage.after(strip);
   const off = ctx.live.subscribe((s) => {
+    // once the metadata is in: no legend (single colour) hides the strip; the first legend loads the chips
     if (s.meta && !(strip.hidden = !s.legend)) {
       off();
       ctx.extras().then((m) => m.mountLegendChips(ctx, strip), () => { strip.hidden = true; });
