@@ -14,7 +14,7 @@ from site_fixtures import XSS_IMG, read_site_data, tiny_result, viewer_bundle
 from sitegen.formats.datafiles import CLUSTER_KEYS, membership
 from sitegen.site.figures import map_views
 from sitegen.site.write import write_site
-from sitegen.stages.clusters import find_clusters, naming_fields, over_represented
+from sitegen.stages.clusters import cluster_layout, find_clusters, naming_fields, over_represented
 from sitegen.stages.pack import with_packed
 
 
@@ -52,6 +52,17 @@ def test_planted_blobs_are_found_and_named_by_their_over_represented_tag():
     for view, x, y in zip(map_views(c), c["x"], c["y"]):
         vx, vy, vk = map(float, re.fullmatch(r"v=([-\d.]+),([-\d.]+),([-\d.]+)", view).groups())
         assert (vx, vy) == (round(x, 4), round(y, 4)) and 1 < vk <= 64
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_even_body_beside_a_small_island_is_not_one_cluster(seed):
+    """A structureless body with a small island packed next to it (a small UMAP map): unchecked, HDBSCAN
+    takes the whole body as one cluster and the map gets one name; no cluster may hold over half."""
+    rng = np.random.default_rng(seed)
+    r, t = np.sqrt(rng.uniform(0, 1, 800)), rng.uniform(0, 2 * np.pi, 800)
+    xy = np.vstack([np.stack([r * np.cos(t), r * np.sin(t)], 1), rng.normal(0, 0.03, (20, 2)) + [0.8, -0.8]])
+    ids = cluster_layout(xy)
+    assert ids.max() + 1 >= 3 and np.bincount(ids[ids >= 0]).max() <= len(xy) // 2
 
 
 def test_clusters_with_the_same_terms_are_told_apart_by_their_most_popular_member():

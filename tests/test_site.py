@@ -20,6 +20,7 @@ from sitegen.errors import BuildError
 from sitegen.formats.datafiles import entity_slugs, fnv1a32, top_neighbors
 from sitegen.site.assets import load_assets
 from sitegen.site.templating import json_island, render_markdown
+from sitegen.site.viewer_config import viewer_config
 from sitegen.site.write import render_site, write_site
 
 
@@ -367,6 +368,23 @@ def test_nouns_name_the_things():
     site = r.spec.site.model_copy(update={"entity_noun": "book", "collection_noun": "reader's list"})
     assert nouns(site) == {"entity": "book", "entities": "books", "collection": "reader's list",
                            "collections": "reader's lists"}
+
+
+def test_core_box_leaves_out_far_outliers_only():
+    """The viewer's first view fits `cores[variant]`: the 1-99th percentile box widened by 10 %, so a
+    far outlier is left out and a layout without outliers keeps its full bounds."""
+    from sitegen.site.viewer_config import core_box
+
+    rng = np.random.default_rng(0)
+    even = rng.uniform(-1, 1, (2000, 2))
+    even[0], even[1] = (-1, -1), (1, 1)
+    assert core_box(even) == [-1.0, -1.0, 1.0, 1.0]
+    body = np.vstack([rng.uniform(-0.5, 0.5, (2000, 2)) * [1, 0.6], [[1.0, 1.0]]])  # one far point
+    x0, y0, x1, y1 = core_box(body)
+    assert -0.6 < x0 < -0.49 and 0.49 < x1 < 0.6 and -0.4 < y0 < -0.29 and 0.29 < y1 < 0.4
+    r = tiny_result()
+    cfg = viewer_config(r, r.spec.default_variant, [], "", "")
+    assert sorted(cfg["cores"]) == sorted(r.layouts) and all(len(b) == 4 for b in cfg["cores"].values())
 
 
 def test_capped_site_has_pages_for_the_most_popular_only(tmp_path):

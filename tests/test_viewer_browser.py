@@ -5,7 +5,7 @@ canvas shows points, the initial view fits them with a margin (and key 0 returns
 tooltip, search + Enter selects and updates the URL, a filter clears its region's pixels and lowers
 the visible count, reload and back/forward restore state, switching off every legend category shows
 nothing with a way back, "Show my list" highlights and counts, the layout switch animates and
-updates the URL, a touch pinch zooms, every control is named and reachable by Tab with a visible
+updates the URL, a touch pinch zooms (and the URL holds the whole pinch), every control is named and reachable by Tab with a visible
 focus ring, no console errors, an entity titled `<img src=x onerror=alert(1)>` renders as text, and
 a second browser without WebGL gets the message, the overview image and a search linking to entity
 pages.
@@ -192,8 +192,35 @@ def controls_site(tmp_path_factory):
     return out, port
 
 
-def _run(script: str, site: Path, *extra: str) -> None:
-    proc = subprocess.run(["node", script, str(site), "tiny", *extra], cwd=JS, capture_output=True, text=True, timeout=300)
+@pytest.fixture(scope="module")
+def shipped_site(tmp_path_factory):
+    """goodbooks and baskets as shipped (datasets/*.toml) with their default layout only (the phone
+    checks need only the first view; the other layouts would add PyMDE and minutes), built by the real
+    pipeline: load, co-occurrence + kNN, t-SNE of the graph with its islands packed, clusters, pack."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    subprocess.run(["npm", "run", "build"], cwd=JS, check=True, capture_output=True)
+    from sitegen.pipeline.cache import ArtifactStore
+    from sitegen.pipeline.orchestrator import build_dataset
+    from sitegen.site.write import write_site
+    from sitegen.spec import load_spec
+    from sitegen.stages.pack import with_packed
+
+    store = ArtifactStore(tmp_path_factory.mktemp("cache"))
+    results = []
+    for name in ("goodbooks", "baskets"):
+        spec = load_spec(ROOT / "datasets" / f"{name}.toml")
+        spec = spec.model_copy(update={"variants": [v for v in spec.variants if v.name == spec.default_variant]})
+        results.append(with_packed(build_dataset(spec, store)))
+    out = tmp_path_factory.mktemp("shipped") / "dist"
+    write_site(results, out, viewer_dir=JS / "dist")
+    return out
+
+
+def _run(script: str, site: Path, *extra: str, datasets: tuple[str, ...] = ("tiny",)) -> None:
+    proc = subprocess.run(["node", script, str(site), *datasets, *extra], cwd=JS, capture_output=True, text=True,
+                          timeout=300)
     print(proc.stdout, proc.stderr)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert " 0 failed" in proc.stdout
@@ -223,6 +250,14 @@ def test_compare_page_in_chromium(tiny_site):
     left rings the same entity on the right, a click selects in both (lines, ranks, URL), reload and
     back/forward restore, search selects, an XSS title stays text, the viewer links to the page."""
     _run("test/e2e-compare.mjs", tiny_site)
+
+
+@pytest.mark.slow
+def test_phone_in_chromium(shipped_site):
+    """js/test/e2e-phone.mjs at 360x740 with touch on goodbooks and baskets: the first view fits the
+    dense core and the drawn points span at least half of the screen height, cluster names show, and
+    the legend is a strip of chips under the map (<= 15 % of the height) that filters and unfolds."""
+    _run("test/e2e-phone.mjs", shipped_site, datasets=("goodbooks", "baskets"))
 
 
 def test_sharded_site_in_chromium(sharded_site):

@@ -23,6 +23,7 @@ import { wireArea } from './features/area.js';
 import { wireTable } from './features/table.js';
 import { wireDisplay } from './features/display.js';
 import { brushHandler } from './features/brushing.js';
+import { wireLegendChips } from './features/legendchips.js';
 
 const STREAM_REDRAW_MS = 1000;
 
@@ -37,6 +38,7 @@ export async function startMap(ctx) {
   const variant = ctx.layouts.variantOf(store.get().variant);
   live.set({ variant, xy: ctx.layouts.xyOf(variant) });
   addViewHelpers(ctx);
+  wireLegendChips(ctx); // before the first frame: its strip takes its height from the map
   const css = getComputedStyle(ui.root);
   ctx.bg = css.getPropertyValue('--bg').trim() || '#111318';
   ctx.fields = config.fields || [];

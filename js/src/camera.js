@@ -49,6 +49,17 @@ export function fitView(bounds, w, h, margin = 0.06) {
 }
 
 /**
+ * The first view of a layout: its dense core `box` fitted whole, except on a portrait canvas. There a
+ * landscape (or square) core would fill a strip of the height, so its height is made to fill at least
+ * `fill` of the canvas and its sides run off screen, to be panned to.
+ */
+export function homeView(box, w, h, fill = 0.66) {
+  const v = fitView(box, w, h);
+  const k = (2 * fill * h) / Math.max(box.y1 - box.y0, 1e-3) / w;
+  return h > w && k > v.k ? { ...v, k: clampK(k) } : v;
+}
+
+/**
  * The view after the canvas resized from w0 x h0 to w1 x h1 that leaves every point where it was on
  * screen: same pixels per data unit, same data point at the top-left corner (panels opening beside
  * or below the map then cover part of it instead of moving it).

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitView, dataToScreen, zoomAbout, panBy, screenToData } from '../src/camera.js';
+import { fitView, homeView, dataToScreen, zoomAbout, panBy, screenToData } from '../src/camera.js';
 
 const corners = (b) => [[b.x0, b.y0], [b.x1, b.y0], [b.x0, b.y1], [b.x1, b.y1]];
 
@@ -37,4 +37,17 @@ test('zoom about a point keeps it fixed; pan moves by screen pixels', () => {
   const [qx, qy] = dataToScreen(p, 800, 600, v.x, v.y);
   assert.ok(Math.abs(qx - 430) < 1e-9 && Math.abs(qy - 280) < 1e-9);
   assert.equal(z.fit, undefined);
+});
+
+test('homeView fits the core whole on a landscape canvas, and fills a portrait one\'s height', () => {
+  const wide = { x0: -1, y0: -0.6, x1: 1, y1: 0.6 }, tall = { x0: -0.3, y0: -1, x1: 0.3, y1: 1 };
+  for (const b of [wide, tall]) assert.deepEqual(homeView(b, 1100, 700), fitView(b, 1100, 700));
+  assert.deepEqual(homeView(tall, 360, 660), fitView(tall, 360, 660)); // it fills the height already
+  for (const b of [wide, { x0: -1, y0: -1, x1: 1, y1: 1 }]) {
+    const v = homeView(b, 360, 660);
+    const [, top] = dataToScreen(v, 360, 660, b.x0, b.y1), [, bottom] = dataToScreen(v, 360, 660, b.x0, b.y0);
+    assert.ok(bottom - top >= 0.66 * 660 - 1e-6, `the core spans ${bottom - top} px of 660`);
+    assert.ok(top > 0 && bottom < 660, 'the core\'s height stays on screen');
+    assert.ok(v.k > fitView(b, 360, 660).k && v.x === 0 && v.y === 0);
+  }
 });

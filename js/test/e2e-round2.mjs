@@ -217,8 +217,11 @@ try {
       await page.addStyleTag({ content: '.atlas-labels{visibility:hidden!important}' });
       await page.waitForTimeout(400);
       const b = await page.locator('canvas').boundingBox();
-      const s = 0.88 * Math.min(b.width, b.height) / 2;
-      const cx = b.width / 2 + px * s, cy = b.height / 2 - py * s;
+      // where the page's camera draws (px, py) (a phone's first view is not the desktop's fit)
+      const [cx, cy] = await page.evaluate(([x, y]) => {
+        const [v, w, hh] = window.__atlasView(), s = (v.k * Math.min(w, hh)) / 2;
+        return [w / 2 + (x - v.x) * s, hh / 2 - (y - v.y) * s];
+      }, [px, py]);
       if (opts.hasTouch) await page.touchscreen.tap(b.x + cx, b.y + cy);
       else { await page.mouse.move(b.x + cx, b.y + cy); await page.mouse.click(b.x + cx, b.y + cy); }
       await page.waitForFunction((want) => location.hash.includes(`sel=${want}`), id);

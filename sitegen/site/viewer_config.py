@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from sitegen.datatypes import DatasetResult
 
 CONFIG_VERSION = 2
+
+
+def core_box(xy: np.ndarray, q: float = 1.0, fence: float = 0.1) -> list[float]:
+    """[x0, y0, x1, y1]: the box the viewer's first view fits, the layout's dense core.
+
+    Per axis the q-th to (100 - q)-th percentile, widened by `fence` of its span on each side and
+    clipped to the points' own range: points beyond the fence are outliers left outside the first view,
+    points within it are kept (a layout without outliers gets its full bounds). Rounded to 4 decimals
+    (well below a pixel of any first view) so the page's bytes do not depend on float noise.
+    """
+    xy = np.asarray(xy, dtype=np.float64)
+    if not len(xy):
+        return [-1.0, -1.0, 1.0, 1.0]
+    lo, hi = np.percentile(xy, q, axis=0), np.percentile(xy, 100 - q, axis=0)
+    pad = fence * (hi - lo)
+    lo, hi = np.maximum(xy.min(axis=0), lo - pad), np.minimum(xy.max(axis=0), hi + pad)
+    return [round(float(v), 4) for v in (lo[0], lo[1], hi[0], hi[1])]
 
 
 def plural(noun: str) -> str:
@@ -38,5 +57,7 @@ def viewer_config(r: DatasetResult, variant: str, variants: list[dict], root: st
         "fields": [f.descriptor() for f in packed.fields], "count": len(r.entities), "overview": overview,
         "nouns": nouns(site),
         "imageHosts": list(site.image_hosts),  # image fields show pictures from these hosts only
+        # per layout, the box the first view fits (outliers left out): the viewer has it before any point
+        "cores": {name: core_box(xy) for name, xy in sorted(r.layouts.items())},
     }
 

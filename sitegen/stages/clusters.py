@@ -43,7 +43,8 @@ def cluster_layout(xy: np.ndarray, min_cluster_size: int | None = None) -> np.nd
     """(n,) int64 cluster id per point (-1 = noise), ids numbered by cluster size, largest first.
 
     HDBSCAN (scikit-learn) with min_cluster_size ~ sqrt(n) / 2 (at least 8): a few dozen clusters
-    at any size; min_samples is kept small so sparse borders are not all noise.
+    at any size; min_samples is kept small so sparse borders are not all noise; no cluster holds
+    more than half of the points.
     """
     from sklearn.cluster import HDBSCAN
 
@@ -51,7 +52,9 @@ def cluster_layout(xy: np.ndarray, min_cluster_size: int | None = None) -> np.nd
     if n < 16:
         return np.full(n, -1, dtype=np.int64)
     mcs = min_cluster_size or max(8, int(round(np.sqrt(n) / 2)))
-    raw = HDBSCAN(min_cluster_size=mcs, min_samples=min(mcs, 5), copy=True).fit_predict(
+    # max_cluster_size: a structureless body beside a small island is otherwise one cluster of ~all
+    # points, and the map gets a single name; capped, the body is split into its denser parts.
+    raw = HDBSCAN(min_cluster_size=mcs, min_samples=min(mcs, 5), max_cluster_size=max(mcs, n // 2), copy=True).fit_predict(
         np.asarray(xy, dtype=np.float64))
     return numbered_by_size(raw)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sitegen.spec import TsneVariant, UmapVariant
+from sitegen.stages.islands import pack_islands
 from sitegen.stages.jitcache import enable_umap_cache
 
 
@@ -49,68 +50,6 @@ def project(coords: np.ndarray | GraphInput, variant: UmapVariant | TsneVariant,
     if variant.pack_islands:
         xy = pack_islands(xy)
     return normalise(xy)
-
-
-def islands(xy: np.ndarray, gap: float) -> np.ndarray:
-    """Component label per point: points closer than `gap` (through chains of neighbours) share one."""
-    import scipy.sparse as sp
-    from scipy.sparse.csgraph import connected_components
-    from scipy.spatial import cKDTree
-
-    pairs = cKDTree(xy).query_pairs(gap, output_type="ndarray")
-    n = len(xy)
-    adj = sp.coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
-    return connected_components(adj, directed=False)[1]
-
-
-def pack_islands(xy: np.ndarray, gap_frac: float = 0.04, margin_frac: float = 0.03) -> np.ndarray:
-    """Pull far-off islands in towards the main body, each moved rigidly along its own direction.
-
-    UMAP places disconnected parts of the graph arbitrarily far away (spectral init per component),
-    so after normalisation the main body shrinks to a speck. Islands are real structure (a book
-    series, a niche), so they are kept whole and in the same direction, just brought to within a
-    small margin of what is already placed. Islands are found as groups separated by more than
-    `gap_frac` of the robust (1st-99th percentile) extent.
-    """
-    from scipy.spatial import cKDTree
-
-    xy = np.asarray(xy, dtype=np.float64).copy()
-    n = len(xy)
-    if n < 20:
-        return xy
-    lo, hi = np.percentile(xy, 1, axis=0), np.percentile(xy, 99, axis=0)
-    extent = float((hi - lo).max()) or 1.0
-    labels = islands(xy, gap_frac * extent)
-    sizes = np.bincount(labels)
-    main = int(sizes.argmax())
-    if sizes[main] == n:
-        return xy
-    margin = margin_frac * extent
-    centre = xy[labels == main].mean(axis=0)
-    placed = xy[labels == main]
-    # biggest islands first, so small ones settle around them
-    for lab in np.argsort(-sizes, kind="stable"):
-        if lab == main:
-            continue
-        pts = xy[labels == lab]
-        offset = pts.mean(axis=0) - centre
-        dist = float(np.hypot(*offset))
-        tree = cKDTree(placed)
-        if dist == 0 or tree.query(pts)[0].min() <= 2 * margin:
-            placed = np.vstack([placed, pts])
-            continue
-        unit = offset / dist
-        lo_t, hi_t = 0.0, dist  # translate by -t * unit; hi_t is the current (clear) position
-        for _ in range(30):
-            mid = (lo_t + hi_t) / 2
-            if tree.query(pts - mid * unit)[0].min() >= margin:
-                lo_t = mid
-            else:
-                hi_t = mid
-        moved = pts - lo_t * unit
-        xy[labels == lab] = moved
-        placed = np.vstack([placed, moved])
-    return xy
 
 
 def normalise(xy: np.ndarray) -> np.ndarray:

@@ -3,10 +3,10 @@
 import { positions } from '../format.js';
 import { buildGrid } from '../picking.js';
 import { layoutBounds, rowsOf } from '../data.js';
-import { fitView } from '../camera.js';
+import { homeView } from '../camera.js';
 
 /**
- * -> {names, variantOf(name), xyOf(v), gridOf(v), boundsOf(v), reset()} for the table's layouts. A
+ * -> {names, variantOf(name), xyOf(v), gridOf(v), boundsOf(v), coreOf(v), reset()} for the table's layouts. A
  * streaming table (loader.js) grows: xyOf(v) is one Float32Array of all n rows per layout, filled up
  * to the rows `loaded` so far on each call (only the new rows are decoded); picking sees only the
  * loaded rows; reset() drops the grids and bounds derived from fewer rows.
@@ -33,6 +33,8 @@ export function createLayouts(table, config) {
     gridOf: (v) => (gridCache[v] ||= buildGrid(xyOf(v), table.loaded ?? table.n)),
     // the file's per-column min/max, or a scan when they are missing
     boundsOf: (v) => (boundsCache[v] ||= layoutBounds(table, v, xyOf(v).subarray(0, 2 * (table.loaded ?? table.n)))),
+    // the dense core the first view fits (config.cores, outliers left out), else the bounds
+    coreOf(v) { const c = config.cores?.[v]; return c ? { x0: c[0], y0: c[1], x1: c[2], y1: c[3] } : this.boundsOf(v); },
     reset: () => { gridCache = {}; boundsCache = {}; },
   };
 }
@@ -41,8 +43,10 @@ export function createLayouts(table, config) {
 export function addViewHelpers(ctx) {
   const { canvas } = ctx.ui;
   ctx.size = () => [canvas.clientWidth || 1, canvas.clientHeight || 1];
-  // the fitted view for the current layout and canvas size (6 % margin each side)
-  ctx.home = () => { const [w, hh] = ctx.size(); return { ...fitView(ctx.layouts.boundsOf(ctx.live.get().variant), w, hh, 0.06), fit: true }; };
+  // the fitted view for the current layout and canvas size (camera.js homeView)
+  ctx.home = () => { const [w, hh] = ctx.size(); return { ...homeView(ctx.layouts.coreOf(ctx.live.get().variant), w, hh), fit: true }; };
   // the store's view, with "fitted" resolved against the canvas as it is now
   ctx.viewNow = () => { const v = ctx.store.get().view; return v.fit ? ctx.home() : v; };
+  // for the browser tests: the view as drawn and the canvas size, to place data points on screen
+  window.__atlasView = () => [ctx.viewNow(), ...ctx.size()];
 }

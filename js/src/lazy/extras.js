@@ -14,3 +14,4 @@ export { toggleTable } from './table.js';
 export { brushHistogram } from './brush.js';
 export { mountDisplay, applyTheme } from './display.js';
 export { matchListPrefix } from './listmatch-prefix.js';
+export { mountLegendChips } from './legendchips.js';
