@@ -282,9 +282,10 @@ def test_a_label_anchor_sits_where_the_points_are_dense_not_in_empty_space():
     rng = np.random.default_rng(3)
     angle = rng.uniform(-0.8 * np.pi, 0.8 * np.pi, 300)
     crescent = np.stack([np.cos(angle), np.sin(angle)], axis=1) * 0.5 + rng.normal(0, 0.02, (300, 2))
-    blob = rng.normal(0, 0.03, (100, 2)) + [-1.5, 0]  # a second cluster far away
+    # a second cluster far away, bigger than the crescent (no cluster may hold half of the points)
+    blob = rng.normal(0, 0.03, (400, 2)) + [-1.5, 0]
     xy = np.concatenate([crescent, blob]).astype(np.float32)
-    c = find_clusters(xy, "map", np.array([f"e{i}" for i in range(400)]), np.ones(400))
+    c = find_clusters(xy, "map", np.array([f"e{i}" for i in range(700)]), np.ones(700))
     k = int(membership(c)[0])
     pts = xy[membership(c) == k]
     gap = lambda x, y: float(np.min(np.hypot(pts[:, 0] - x, pts[:, 1] - y)))  # noqa: E731
