@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 from sitegen.datatypes import DatasetResult
 from sitegen.errors import BuildError
@@ -23,6 +22,7 @@ from sitegen.formats.naming import hashed_name
 from sitegen.formats.thumbs import HEIGHT, WIDTH
 from sitegen.site.assets import TEMPLATES, Assets, load_assets
 from sitegen.site.compress import compress_tree, compressible
+from sitegen.site.headers import headers_file
 from sitegen.site.output import publish, write_bytes
 from sitegen.site.pages.about import about_context
 from sitegen.site.pages.compare import PAGE as COMPARE_PAGE
@@ -217,24 +217,3 @@ def sitemaps(urls: list[str], base: str, lastmod: str | None) -> dict[str, bytes
     index = [(base if _absolute(base) else "") + f"sitemap-{k + 1}.xml" for k in range(len(chunks))]
     files["sitemap.xml"] = render("sitemap-index.xml.j2", urls=index, lastmod=lastmod)
     return files
-
-
-def headers_file(files: dict[str, bytes], base: str, needs_eval: bool) -> str:
-    """Netlify / Cloudflare Pages `_headers`: CSP for every page, immutable caching for hashed files."""
-    prefix = urlparse(base).path if base else "/"
-    prefix = prefix if prefix.endswith("/") else prefix + "/"
-    script = "'self' 'unsafe-eval'" if needs_eval else "'self'"
-    csp = (f"default-src 'self'; script-src {script}; style-src 'self'; img-src 'self' data: blob:; "
-           "connect-src 'self'; font-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
-           "form-action 'self'; frame-ancestors 'none'")
-    lines = [f"{prefix}*", f"  Content-Security-Policy: {csp}", "  X-Content-Type-Options: nosniff",
-             "  Referrer-Policy: strict-origin-when-cross-origin", "", f"{prefix}assets/*",
-             "  Cache-Control: public, max-age=31536000, immutable", ""]
-    for d in sorted({rel.split("/")[0] for rel in files if "/data/" in rel}):
-        lines += [f"{prefix}{d}/data/*", "  Cache-Control: public, max-age=31536000, immutable", ""]
-    types = {".bin": "application/octet-stream", ".msgpack": "application/vnd.msgpack"}
-    for rel in sorted(files):
-        ext = Path(rel).suffix
-        if ext in types:
-            lines += [f"{prefix}{rel}", f"  Content-Type: {types[ext]}", ""]
-    return "\n".join(lines)
