@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sitegen.datatypes import DatasetResult
 from sitegen.errors import BuildError
+from sitegen.formats.datafiles import EAGER_SHARDS
 from sitegen.formats.naming import hashed_name
 from sitegen.formats.thumbs import HEIGHT, WIDTH
 from sitegen.site.assets import TEMPLATES, Assets, load_assets
@@ -56,7 +57,7 @@ def write_site(results: list[DatasetResult], out: Path, *, viewer_dir: Path | No
     def build(tmp: Path) -> None:
         for rel in sorted(files):
             write_bytes(tmp, rel, files[rel])
-        compress_tree(tmp)
+        compress_tree(tmp, on_demand=on_demand_files(results))
 
     def verify(tmp: Path) -> None:
         for rel in sorted(files):
@@ -67,6 +68,13 @@ def write_site(results: list[DatasetResult], out: Path, *, viewer_dir: Path | No
                 raise BuildError(f"build check failed: {rel}.br is missing")
 
     return publish(Path(out), build, verify, source_date_epoch)
+
+
+def on_demand_files(results: list[DatasetResult]) -> set[str]:
+    """Paths (under dist/) of the data files no first visit fetches: the shards after the first of an
+    atlas whose viewer loads shards on demand (js/src/loader.js: more than EAGER_SHARDS of them)."""
+    return {f"{r.spec.name}/{rel}" for r in results if len(r.packed.shards) > EAGER_SHARDS
+            for rel in r.packed.shards[1:]}
 
 
 def _base(url: str) -> str:
