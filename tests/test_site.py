@@ -228,7 +228,7 @@ def test_failure_while_writing_cleans_up(tmp_path, monkeypatch):
     before = tree(out)
     import sitegen.site.write as site_mod
 
-    def boom(root):
+    def boom(root, **kwargs):
         raise OSError("disk full")
 
     monkeypatch.setattr(site_mod, "compress_tree", boom)
