@@ -81,3 +81,9 @@ def test_content_type_rules_only_for_types_the_site_has():
     rules = header_rules({"index.html": b"", "a/data/points-0.1.bin": b""}, "", True)
     assert [p for p, _ in rules] == ["/*", "/assets/*", "/a/data/*", "/*.bin"]
     assert "'unsafe-eval'" in dict(rules[0][1])["Content-Security-Policy"]
+
+
+def test_image_hosts_join_the_one_policy():
+    text = headers_file({"index.html": b""}, "", False, ["covers.example.org"])
+    assert "img-src 'self' data: blob: covers.example.org;" in text
+    assert text.count("Content-Security-Policy") == 1

@@ -23,18 +23,21 @@ CONTENT_TYPES = {".bin": "application/octet-stream", ".msgpack": "application/vn
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def csp(needs_eval: bool) -> str:
+def csp(needs_eval: bool, image_hosts=()) -> str:
+    """One policy for the whole site (two matching rules would send two policies, and a browser enforces
+    both). image_hosts: validated host names pictures may come from."""
     script = "'self' 'unsafe-eval'" if needs_eval else "'self'"
-    return (f"default-src 'self'; script-src {script}; style-src 'self'; img-src 'self' data: blob:; "
+    img = " ".join(["'self'", "data:", "blob:", *image_hosts])
+    return (f"default-src 'self'; script-src {script}; style-src 'self'; img-src {img}; "
             "connect-src 'self'; font-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
             "form-action 'self'; frame-ancestors 'none'")
 
 
-def header_rules(files, base: str, needs_eval: bool) -> list[tuple[str, list[tuple[str, str]]]]:
+def header_rules(files, base: str, needs_eval: bool, image_hosts=()) -> list[tuple[str, list[tuple[str, str]]]]:
     """[(path pattern, [(header, value)])] for a site whose files (paths under dist/) are `files`."""
     prefix = urlparse(base).path if base else "/"
     prefix = prefix if prefix.endswith("/") else prefix + "/"
-    rules = [(f"{prefix}*", [("Content-Security-Policy", csp(needs_eval)), ("X-Content-Type-Options", "nosniff"),
+    rules = [(f"{prefix}*", [("Content-Security-Policy", csp(needs_eval, image_hosts)), ("X-Content-Type-Options", "nosniff"),
                              ("Referrer-Policy", "strict-origin-when-cross-origin")]),
              (f"{prefix}assets/*", [("Cache-Control", IMMUTABLE)])]
     datasets = sorted({rel.split("/")[0] for rel in files if rel.split("/")[1:2] == ["data"]})
@@ -44,7 +47,8 @@ def header_rules(files, base: str, needs_eval: bool) -> list[tuple[str, list[tup
     return rules
 
 
-def headers_file(files, base: str, needs_eval: bool) -> str:
-    """The `_headers` text for `header_rules(files, base, needs_eval)`."""
-    blocks = [pattern + "".join(f"\n  {k}: {v}" for k, v in headers) for pattern, headers in header_rules(files, base, needs_eval)]
+def headers_file(files, base: str, needs_eval: bool, image_hosts=()) -> str:
+    """The `_headers` text for `header_rules(files, base, needs_eval, image_hosts)`."""
+    rules = header_rules(files, base, needs_eval, image_hosts)
+    blocks = [pattern + "".join(f"\n  {k}: {v}" for k, v in headers) for pattern, headers in rules]
     return "\n\n".join(blocks) + "\n"
