@@ -30,10 +30,13 @@ SLUG_MAX = 60
 # --- slugs --------------------------------------------------------------------------------------
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def _slug_part(text: str) -> str:
     # transliterated, not stripped: "Ünïcødé" -> "unicode" (NFKD alone drops ø), "東京" -> "dongjing"
-    ascii_ = anyascii(unicodedata.normalize("NFC", text))
-    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    ascii_ = text if text.isascii() else anyascii(unicodedata.normalize("NFC", text))
+    return _NOT_SLUG.sub("-", ascii_.lower()).strip("-")
 
 
 def entity_slugs(ids: np.ndarray, labels: np.ndarray) -> list[str]:
@@ -44,12 +47,11 @@ def entity_slugs(ids: np.ndarray, labels: np.ndarray) -> list[str]:
     """
     out: list[str] = []
     seen: set[str] = set()
-    for ident, label in zip(ids, labels):
-        ident, label = str(ident), str(label)
+    for ident, label in zip(map(str, ids), map(str, labels)):
         id_part = _slug_part(ident)[:SLUG_MAX] or hashlib.sha256(ident.encode()).hexdigest()[:10]
         label_part = _slug_part(label)[:SLUG_MAX].strip("-")
-        base = id_part if label_part in ("", id_part) else f"{label_part}-{id_part}"
-        slug, k = base, 2
+        slug = base = id_part if label_part in ("", id_part) else f"{label_part}-{id_part}"
+        k = 2
         while slug in seen:
             slug, k = f"{base}-{k}", k + 1
         seen.add(slug)
@@ -157,9 +159,9 @@ def _sorted(obj):
     """Recursively rebuild dicts with sorted keys (msgpack keeps insertion order)."""
     if isinstance(obj, dict):
         return {k: _sorted(obj[k]) for k in sorted(obj)}
-    if isinstance(obj, list):
+    if isinstance(obj, list) and any(isinstance(v, (dict, list)) for v in obj):
         return [_sorted(v) for v in obj]
-    return obj
+    return obj  # a list of scalars (labels, ids: a million at a time) as it is
 
 
 def packb(obj) -> bytes:
@@ -196,7 +198,11 @@ def top_neighbors(cooc, k: int = NEIGHBORS_K) -> tuple[np.ndarray, np.ndarray, n
     rows = np.repeat(np.arange(n), np.diff(m.indptr))
     keep = (m.indices != rows) & (m.data > 0)
     rows, cols, w = rows[keep], m.indices[keep].astype(np.int64), m.data[keep].astype(np.float32)
-    order = np.lexsort((cols, -w, rows))
+    # Order by (row, weight descending, column): canonical CSR is already by (row, column), so one
+    # stable sort on row and weight does it. A positive float32's bit pattern orders like its value,
+    # so the key is row * 2**32 + (2**32 - 1 - bits): one integer sort, not a three-key lexsort.
+    desc = np.uint32(0xFFFFFFFF) - w.view(np.uint32)
+    order = np.argsort((rows.astype(np.uint64) << np.uint64(32)) | desc, kind="stable")
     rows, cols, w = rows[order], cols[order], w[order]
     starts = np.searchsorted(rows, np.arange(n))
     rank = np.arange(len(rows)) - starts[rows]
@@ -310,15 +316,33 @@ def shard_msgpack(entities: Entities, slugs: list[str], fields: list[FieldColumn
     })
 
 
+def fnv1a32_many(texts: list[str]) -> np.ndarray:
+    """(n,) uint32: fnv1a32 of every text, one numpy pass per byte position instead of a loop per byte."""
+    data = [t.encode("utf-8") for t in texts]
+    lengths = np.fromiter(map(len, data), dtype=np.int64, count=len(data))
+    flat = np.frombuffer(b"".join(data), dtype=np.uint8)
+    order = np.argsort(-lengths, kind="stable")  # longest first: position j touches a prefix of them
+    starts = (np.cumsum(lengths) - lengths)[order]
+    by_len = lengths[order]
+    h = np.full(len(data), 0x811C9DC5, dtype=np.uint32)
+    for j in range(int(by_len[0]) if len(data) else 0):
+        m = int(np.searchsorted(-by_len, -j, side="left"))  # texts longer than j bytes
+        h[:m] = (h[:m] ^ flat[starts[:m] + j]) * np.uint32(0x01000193)  # uint32 arithmetic wraps mod 2**32
+    out = np.empty_like(h)
+    out[order] = h
+    return out
+
+
 def id_buckets(ids, n_buckets: int) -> list[bytes]:
     """Bucket b lists the ids with fnv1a32(id) % n_buckets == b and their entity indices, so that a
     `#sel=<id>` URL finds its entity by fetching one small file."""
-    per: list[list[int]] = [[] for _ in range(n_buckets)]
     strs = [str(x) for x in ids]
-    for i, s in enumerate(strs):
-        per[fnv1a32(s) % n_buckets].append(i)
-    return [packb({"version": DATA_VERSION, "ids": [strs[i] for i in b], "index": np.asarray(b, dtype="<u4").tobytes()})
-            for b in per]
+    bucket = fnv1a32_many(strs) % np.uint32(n_buckets)
+    order = np.argsort(bucket, kind="stable")  # by bucket, entity order within one
+    bounds = np.searchsorted(bucket[order], np.arange(n_buckets + 1))
+    return [packb({"version": DATA_VERSION, "ids": [strs[i] for i in order[a:b].tolist()],
+                   "index": order[a:b].astype("<u4").tobytes()})
+            for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 # --- the search index: label tokens by prefix, for atlases too big to search in the browser -----
@@ -327,21 +351,42 @@ SEARCH_TOP = 200  # per 1- and 2-character prefix: its most popular matching ent
 EAGER_SHARDS = 8  # js/src/loader.js: atlases with more shards search with the prefix index
 
 
+class _WordChars(dict):
+    """str.translate table: letters and digits (Unicode categories L*, N*) kept, every other character
+    -> a space, except those preset. Filled as characters are met: str.translate caches ASCII look-ups
+    per call, so one call over many labels joined costs little more than a copy."""
+
+    def __missing__(self, cp: int) -> int:
+        self[cp] = cp if unicodedata.category(chr(cp))[0] in "LN" else 0x20
+        return self[cp]
+
+
+_WORD_CHARS = _WordChars()
+_WORD_CHARS_KEEP_NUL = _WordChars({0: 0})  # NUL separates labels joined into one string
+_NO_MARKS = dict.fromkeys(range(0x300, 0x370))  # combining diacritical marks, deleted
+
+
+def _normalize_text(s: str, table: dict) -> str:
+    """normalize() without the final split: non-word characters are spaces, not yet collapsed."""
+    return unicodedata.normalize("NFD", s).translate(_NO_MARKS).lower().replace("ß", "ss").translate(table)
+
+
 def normalize(text: str) -> str:
     """The viewer's search normalisation (js/src/search.js normalize): NFD without combining marks,
     lowercase, ß -> ss, every run of characters that are not letters or digits -> one space, trimmed."""
-    s = "".join(c for c in unicodedata.normalize("NFD", str(text)) if not 0x300 <= ord(c) <= 0x36F)
-    s = s.lower().replace("ß", "ss")
-    out, space = [], False
-    for c in s:
-        if unicodedata.category(c)[0] in "LN":
-            if space and out:
-                out.append(" ")
-            out.append(c)
-            space = False
-        else:
-            space = True
-    return "".join(out)
+    return " ".join(_normalize_text(str(text), _WORD_CHARS).split())
+
+
+def label_tokens(labels) -> list[list[str]]:
+    """normalize(label).split() for every label, in one pass of each string operation over all labels
+    joined by NUL. Each step maps characters one by one or (NFD, lower's final sigma) stops at a
+    character that, like NUL, has no case, no combining class and no decomposition, so the joined
+    result splits into exactly the per-label results."""
+    texts = [str(x) for x in labels]
+    joined = "\0".join(texts)
+    if joined.count("\0") != max(len(texts) - 1, 0):  # a label holds NUL itself
+        return [normalize(t).split() for t in texts]
+    return [part.split() for part in _normalize_text(joined, _WORD_CHARS_KEEP_NUL).split("\0")] if texts else []
 
 
 def prefix_key(token: str) -> str:
@@ -358,25 +403,35 @@ def search_buckets(labels, n_buckets: int) -> list[bytes]:
     up to SEARCH_TOP most popular entities with a token starting with the key)}. A 1-character key
     holds only "top" (its tokens are under their 2-character keys, or are that character alone).
     """
-    tokens: dict[str, list[int]] = {}
-    for i, label in enumerate(labels):
-        for t in dict.fromkeys(normalize(label).split()):
-            tokens.setdefault(t, []).append(i)
-    keys: dict[str, dict] = {}
-    for t in sorted(tokens):
-        for key in {t[:1], prefix_key(t)}:
-            k = keys.setdefault(key, {"tokens": [], "top": []})
-            if key == prefix_key(t):
-                k["tokens"].append(t)
-            k["top"].append(tokens[t][:SEARCH_TOP])
+    # (token, entity) pairs, each token once per label; tokens numbered in sorted order
+    per_label = [list(dict.fromkeys(ts)) for ts in label_tokens(labels)]
+    counts_per_label = np.fromiter(map(len, per_label), dtype=np.int64, count=len(per_label))
+    flat = [t for ts in per_label for t in ts]
+    tokens = sorted(set(flat))
+    number = {t: k for k, t in enumerate(tokens)}
+    tok = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
+    ent = np.repeat(np.arange(len(per_label), dtype=np.int64), counts_per_label)
+    order = np.argsort(tok, kind="stable")  # postings: by token, then entity (already ascending)
+    tok, ent = tok[order], ent[order]
+    tok_start = np.searchsorted(tok, np.arange(len(tokens) + 1))  # postings of token k: [start[k], start[k+1])
+    deltas = np.diff(ent, prepend=0)
+    deltas[tok_start[:-1]] = ent[tok_start[:-1]]  # each token's list starts from 0 again
     per: list[dict] = [{} for _ in range(n_buckets)]
-    for key, k in keys.items():
-        top = np.unique(np.concatenate(k["top"]))[:SEARCH_TOP] if k["top"] else np.zeros(0)
-        obj = {"top": top.astype("<u4").tobytes()}
-        if k["tokens"]:
-            lists = [np.asarray(tokens[t], dtype=np.int64) for t in k["tokens"]]
-            obj["tokens"] = k["tokens"]
-            obj["counts"] = np.array([len(x) for x in lists], dtype="<u4").tobytes()
-            obj["postings"] = np.concatenate([np.diff(x, prepend=0) for x in lists]).astype("<u4").tobytes()
-        per[fnv1a32(key) % n_buckets][key] = obj
+    # Sorted tokens that share their first 1 (or 2) characters are consecutive: a key is a token range.
+    for width in (1, 2):
+        keys = [t[:width] for t in tokens]
+        bounds = [0] + [k for k in range(1, len(tokens)) if keys[k] != keys[k - 1]] + [len(tokens)]
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            key = keys[a]
+            if len(key) < width:
+                continue  # a 1-character token: its key is the 1-character one
+            obj = per[fnv1a32(key) % n_buckets].setdefault(key, {})
+            obj["top"] = np.unique(ent[tok_start[a] : tok_start[b]])[:SEARCH_TOP].astype("<u4").tobytes()
+            # the tokens whose prefix_key is this key: a 1-character key only the token equal to it
+            listed = list(range(a, b)) if width == 2 else [k for k in range(a, b) if len(tokens[k]) == 1]
+            if listed:
+                first, last = listed[0], listed[-1]
+                obj["tokens"] = tokens[first : last + 1]
+                obj["counts"] = np.diff(tok_start[first : last + 2]).astype("<u4").tobytes()
+                obj["postings"] = deltas[tok_start[first] : tok_start[last + 1]].astype("<u4").tobytes()
     return [packb({"version": DATA_VERSION, "keys": b}) for b in per]

@@ -15,14 +15,15 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 from sitegen.datatypes import DatasetResult
 from sitegen.errors import BuildError
+from sitegen.formats.datafiles import EAGER_SHARDS
 from sitegen.formats.naming import hashed_name
 from sitegen.formats.thumbs import HEIGHT, WIDTH
 from sitegen.site.assets import TEMPLATES, Assets, load_assets
 from sitegen.site.compress import compress_tree, compressible
+from sitegen.site.headers import headers_file
 from sitegen.site.output import publish, write_bytes
 from sitegen.site.pages.about import about_context
 from sitegen.site.pages.compare import PAGE as COMPARE_PAGE
@@ -56,7 +57,7 @@ def write_site(results: list[DatasetResult], out: Path, *, viewer_dir: Path | No
     def build(tmp: Path) -> None:
         for rel in sorted(files):
             write_bytes(tmp, rel, files[rel])
-        compress_tree(tmp)
+        compress_tree(tmp, on_demand=on_demand_files(results))
 
     def verify(tmp: Path) -> None:
         for rel in sorted(files):
@@ -67,6 +68,13 @@ def write_site(results: list[DatasetResult], out: Path, *, viewer_dir: Path | No
                 raise BuildError(f"build check failed: {rel}.br is missing")
 
     return publish(Path(out), build, verify, source_date_epoch)
+
+
+def on_demand_files(results: list[DatasetResult]) -> set[str]:
+    """Paths (under dist/) of the data files no first visit fetches: the shards after the first of an
+    atlas whose viewer loads shards on demand (js/src/loader.js: more than EAGER_SHARDS of them)."""
+    return {f"{r.spec.name}/{rel}" for r in results if len(r.packed.shards) > EAGER_SHARDS
+            for rel in r.packed.shards[1:]}
 
 
 def _base(url: str) -> str:
@@ -218,29 +226,3 @@ def sitemaps(urls: list[str], base: str, lastmod: str | None) -> dict[str, bytes
     index = [(base if _absolute(base) else "") + f"sitemap-{k + 1}.xml" for k in range(len(chunks))]
     files["sitemap.xml"] = render("sitemap-index.xml.j2", urls=index, lastmod=lastmod)
     return files
-
-
-def headers_file(files: dict[str, bytes], base: str, needs_eval: bool, image_hosts: list[str] = ()) -> str:
-    """Netlify / Cloudflare Pages `_headers`: CSP for every page, immutable caching for hashed files.
-
-    image_hosts: every dataset's `[site] image_hosts` (validated host names), allowed in img-src. One
-    policy serves the whole site: two rules matching one path would be merged into two policies,
-    and a browser enforces both (their intersection), so per-dataset rules would block each other."""
-    prefix = urlparse(base).path if base else "/"
-    prefix = prefix if prefix.endswith("/") else prefix + "/"
-    script = "'self' 'unsafe-eval'" if needs_eval else "'self'"
-    img = " ".join(["'self'", "data:", "blob:", *image_hosts])
-    csp = (f"default-src 'self'; script-src {script}; style-src 'self'; img-src {img}; "
-           "connect-src 'self'; font-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
-           "form-action 'self'; frame-ancestors 'none'")
-    lines = [f"{prefix}*", f"  Content-Security-Policy: {csp}", "  X-Content-Type-Options: nosniff",
-             "  Referrer-Policy: strict-origin-when-cross-origin", "", f"{prefix}assets/*",
-             "  Cache-Control: public, max-age=31536000, immutable", ""]
-    for d in sorted({rel.split("/")[0] for rel in files if "/data/" in rel}):
-        lines += [f"{prefix}{d}/data/*", "  Cache-Control: public, max-age=31536000, immutable", ""]
-    types = {".bin": "application/octet-stream", ".msgpack": "application/vnd.msgpack"}
-    for rel in sorted(files):
-        ext = Path(rel).suffix
-        if ext in types:
-            lines += [f"{prefix}{rel}", f"  Content-Type: {types[ext]}", ""]
-    return "\n".join(lines)
