@@ -20,12 +20,13 @@ LINE = re.compile(r"^\[\d+:\d\d:\d\d\] (?P<stage>.+?): (?P<what>start|done in|ca
 
 PERCENT = re.compile(r"^\[\d+:\d\d:\d\d\] .+: \d+% \([\d,]+ of [\d,]+\)$")  # a long stage, every 30 s
 NOTE = re.compile(r"^\[\d+:\d\d:\d\d\] tiny: dropped \d+ isolated entities")
+LAYOUT = re.compile(r"^\[\d+:\d\d:\d\d\] tiny: (umap|tsne) '\w+' projected in \d+\.\ds \(\d of \d\)$")  # one per layout
 
 
 def _lines(text: str) -> list[re.Match]:
     """The start / end lines; every other line must be a progress line or a note."""
     lines = text.splitlines()
-    assert all(LINE.match(s) or PERCENT.match(s) or NOTE.match(s) for s in lines), text
+    assert all(LINE.match(s) or PERCENT.match(s) or NOTE.match(s) or LAYOUT.match(s) for s in lines), text
     return [m for m in map(LINE.match, lines) if m]
 
 
@@ -47,6 +48,8 @@ def test_plain_lines_for_every_stage_with_sizes(tiny_spec_path, tmp_path):
     start = next(m for m in lines if m["stage"] == "tiny: co-occurrence + kNN")
     assert f"{st['pair_incidences']:,} pair incidences" in start["rest"]
     assert re.match(r" \d+\.\ds \(", ends["tiny: load"]["rest"])  # elapsed time, then the size
+    layouts = [LAYOUT.match(s) for s in buf.getvalue().splitlines() if LAYOUT.match(s)]
+    assert [m.group(0).split("] ")[1].split(" projected")[0] for m in layouts] == ["tiny: umap 'umap'", "tiny: tsne 'tsne'"]
 
     # a warm rebuild says which stages came from the cache, still with their sizes
     buf = io.StringIO()

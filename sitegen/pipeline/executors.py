@@ -37,9 +37,15 @@ class LocalExecutor:
 
         return cooccurrence_matrix(coll, params, progress=progress)
 
-    def project_all(self, coords: np.ndarray, variants: list, seed: int, threads: int) -> list[tuple[np.ndarray, float]]:
-        """[(xy, seconds)] per variant."""
-        return [timed_project(coords, v, seed, threads) for v in variants]
+    def project_all(self, coords: np.ndarray, variants: list, seed: int, threads: int,
+                    on_done=None) -> list[tuple[np.ndarray, float]]:
+        """[(xy, seconds)] per variant; on_done(variant, seconds) as each one finishes."""
+        out = []
+        for v in variants:
+            out.append(timed_project(coords, v, seed, threads))
+            if on_done:
+                on_done(v, out[-1][1])
+        return out
 
     def close(self) -> None:
         pass
@@ -108,9 +114,16 @@ class DaskExecutor:
             progress(1, 1)
         return result
 
-    def project_all(self, coords: np.ndarray, variants: list, seed: int, threads: int) -> list[tuple[np.ndarray, float]]:
+    def project_all(self, coords: np.ndarray, variants: list, seed: int, threads: int,
+                    on_done=None) -> list[tuple[np.ndarray, float]]:
+        from distributed import as_completed
+
         remote = self.client.scatter(coords, broadcast=False)
         futures = [self.client.submit(timed_project, remote, v, seed, threads, pure=False) for v in variants]
+        if on_done:
+            which = {f.key: v for f, v in zip(futures, variants)}
+            for f in as_completed(futures):
+                on_done(which[f.key], f.result()[1])
         return [f.result() for f in futures]
 
     def close(self) -> None:

@@ -106,7 +106,15 @@ def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | 
         if missing:
             tick.computing()
             source = GraphInput(None if emb is None else emb.coords, g.knn_idx, g.knn_sim)
-            for v, computed in zip(missing, executor.project_all(source, missing, spec.seed, spec.graph.threads)):
+            finished = []
+
+            def done(v, secs):  # one line per layout: a projection of 1M points runs for many minutes
+                finished.append(v)
+                tick(len(finished), len(missing))
+                rep.log(f"{tag}: {v.method} '{v.name}' projected in {secs:.1f}s ({len(finished)} of {len(missing)})")
+
+            projected = executor.project_all(source, missing, spec.seed, spec.graph.threads, on_done=done)
+            for v, computed in zip(missing, projected):
                 store.misses.append("project")
                 store.put("project", keys[v.name], computed, artifacts.save_xy)
         layouts: dict[str, np.ndarray] = {}
