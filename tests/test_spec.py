@@ -39,8 +39,20 @@ def error_of(write_spec, text: str) -> str:
 def test_valid_spec_loads_with_defaults(write_spec):
     spec = load_spec(write_spec(spec_text()))
     assert spec.graph.n_neighbors == 15 and spec.graph.init == "random"
-    assert spec.variants[0].n_neighbors == 200
+    assert spec.variants[0].n_neighbors == 30
     assert spec.default_variant == "umap"
+
+
+def test_umap_epochs_default_by_input():
+    """The embedding path needs half the epochs the graph path does (benchmarks/RESULTS.md)."""
+    from sitegen.spec import EMBEDDING_EPOCHS, TsneVariant, UmapVariant
+
+    assert UmapVariant(name="u", method="umap").n_epochs == 200
+    on_embedding = UmapVariant(name="u", method="umap", input="embedding")
+    assert on_embedding.n_epochs == EMBEDDING_EPOCHS == 100
+    assert UmapVariant.model_validate(on_embedding.model_dump()) == on_embedding  # stable through a dump
+    assert UmapVariant(name="u", method="umap", input="embedding", n_epochs=300).n_epochs == 300
+    assert TsneVariant(name="t", method="tsne").n_iter == 200
 
 
 @pytest.mark.parametrize("tables, expected", [
