@@ -43,16 +43,18 @@ def test_valid_spec_loads_with_defaults(write_spec):
     assert spec.default_variant == "umap"
 
 
-def test_umap_epochs_default_by_input():
-    """The embedding path needs half the epochs the graph path does (benchmarks/RESULTS.md)."""
-    from sitegen.spec import EMBEDDING_EPOCHS, TsneVariant, UmapVariant
+def test_iteration_defaults_by_input():
+    """The embedding path needs fewer UMAP epochs / t-SNE iterations than the graph (benchmarks/RESULTS.md)."""
+    from sitegen.spec import TsneVariant, UmapVariant
 
     assert UmapVariant(name="u", method="umap").n_epochs == 200
-    on_embedding = UmapVariant(name="u", method="umap", input="embedding")
-    assert on_embedding.n_epochs == EMBEDDING_EPOCHS == 100
-    assert UmapVariant.model_validate(on_embedding.model_dump()) == on_embedding  # stable through a dump
+    assert TsneVariant(name="t", method="tsne").n_iter == 300
+    for variant, key, value in ((UmapVariant(name="u", method="umap", input="embedding"), "n_epochs", 100),
+                                (TsneVariant(name="t", method="tsne", input="embedding"), "n_iter", 200)):
+        assert getattr(variant, key) == value
+        assert type(variant).model_validate(variant.model_dump()) == variant  # stable through a dump
     assert UmapVariant(name="u", method="umap", input="embedding", n_epochs=300).n_epochs == 300
-    assert TsneVariant(name="t", method="tsne").n_iter == 200
+    assert TsneVariant(name="t", method="tsne", input="embedding", n_iter=500).n_iter == 500
 
 
 @pytest.mark.parametrize("tables, expected", [

@@ -159,8 +159,8 @@ def _tsne(coords: np.ndarray, v: TsneVariant, seed: int, threads: int) -> np.nda
     p = affinity.PerplexityBasedNN(coords, perplexity=perplexity, method="exact" if n <= 100_000 else "annoy",
                                    n_jobs=threads, random_state=seed, verbose=False)
     init = initialization.pca(coords, random_state=seed)
-    # theta 0.8: a coarser Barnes-Hut tree, 35 % less time than openTSNE's 0.5 with the same label
-    # agreement on MovieLens's embedding over 4 seeds (0.6643 vs 0.6644; the graph path lost 0.006 there)
+    # theta 0.8: a coarser Barnes-Hut tree, a third less time than openTSNE's 0.5 at the same label
+    # agreement on MovieLens's embedding (0.6643 vs 0.6644, 4 seeds); the graph lost 0.006 with it
     return tsne_optimise(init, p, v.n_iter, seed, threads, theta=0.8)
 
 
@@ -168,11 +168,11 @@ def tsne_optimise(init: np.ndarray, p, n_iter: int, seed: int, threads: int, the
     """t-SNE from `init` (n, 2) with affinities `p` (an openTSNE affinity object): early
     exaggeration (12) for n_iter // 4 iterations, then n_iter free ones. Returns (n, 2) float64.
 
-    openTSNE's own schedule is a fixed 250 + n_iter: measured on MovieLens (benchmarks/RESULTS.md,
-    "Documented path on MovieLens"), 50 + 200 gave the same label agreement as 250 + 500 on the
-    embedding (0.6643 vs 0.6645, 4 seeds) and on the kNN graph (0.7350 vs 0.7337, 3 seeds) in a third
-    of the time: the layouts start from an informed initialisation (PCA of the embedding, spectral
-    for the graph), not from noise.
+    openTSNE's own schedule is a fixed 250 + n_iter. The layouts start from an informed
+    initialisation (PCA of the embedding, spectral for the graph), not from noise, and need less:
+    measured on MovieLens (benchmarks/RESULTS.md, "Documented path on MovieLens"), 50 + 200 matched
+    250 + 500 on the embedding (label@10 0.6643 vs 0.6645, 4 seeds) in a quarter of the time, and
+    75 + 300 came within one standard error of 125 + 500 on the kNN graph (0.7317 vs 0.7337, 7 seeds).
     """
     from openTSNE import TSNEEmbedding
 
