@@ -123,3 +123,15 @@ def test_cpu_embedding_does_not_import_torch():
             "print(sorted(m for m in ('torch', 'pymde', 'torchvision') if m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_quadratic_init_separates_groups():
+    """init = "quadratic" still starts from PyMDE's spectral embedding (the one CPU path that loads
+    torch). Not bit-reproducible: PyMDE's eigensolver start is not seeded (known, see graph.py)."""
+    cooc, groups = planted_cooc()
+    knn = graph.knn_graph(graph.association(cooc, np.ones(cooc.shape[0]), 1, "inv_log"), 10)
+    params = GraphSpec(n_neighbors=10, embedding_dim=3, max_iter=100, init="quadratic")
+    a = graph.embed(knn, params, seed=3)
+    d = ((a.coords[:, None, :] - a.coords[None, :, :]) ** 2).sum(-1)
+    np.fill_diagonal(d, np.inf)
+    assert (groups[d.argmin(1)] == groups).mean() > 0.9

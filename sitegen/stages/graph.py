@@ -193,12 +193,15 @@ def sample_negatives(n: int, count: int, exclude: np.ndarray, rng: np.random.Gen
 
 def _quadratic_init(n: int, params: GraphSpec, edges: np.ndarray, weights: np.ndarray, seed: int) -> np.ndarray:
     """PyMDE's spectral (quadratic MDE) initialisation, (n, embedding_dim) float32 (needs torch)."""
+    import pymde
     import torch
     from pymde import quadratic
 
     device = params.device
-    torch.manual_seed(seed)  # its eigensolver starts from a random block
+    pymde.seed(seed)
     x = quadratic.spectral(n, params.embedding_dim, torch.as_tensor(edges, device=device),
                            torch.as_tensor(weights, device=device), max_iter=1000, device=device,
                            cg=device == "cuda")
+    # Not bit-reproducible: PyMDE's eigensolver starts from a vector pymde.seed does not fix (same as
+    # before this stage left torch; tests/test_graph.py checks the result's quality only).
     return x.cpu().numpy().astype(np.float32)
