@@ -83,6 +83,16 @@ def test_trustworthiness_identity_and_noise():
     assert a == trustworthiness(high, high[:, :2], 10, sample=100, seed=5)
 
 
+@pytest.mark.parametrize("k", [5, 10, 30])
+def test_trustworthiness_is_scikit_learns(k):
+    from sklearn.manifold import trustworthiness as sklearn_trustworthiness
+
+    rng = np.random.default_rng(k)
+    high = rng.normal(size=(700, 4)).astype(np.float32)
+    for low in (high[:, :2] + rng.normal(scale=0.3, size=(700, 2)), rng.normal(size=(700, 2))):
+        assert trustworthiness(high, low, k) == pytest.approx(sklearn_trustworthiness(high, low, n_neighbors=k), abs=1e-6)  # ties
+
+
 def test_clusters_named_by_tags_and_members():
     xy, groups = blobs(3, 60, spread=0.3)
     tags = np.empty(len(xy), dtype=object)

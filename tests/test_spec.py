@@ -39,8 +39,22 @@ def error_of(write_spec, text: str) -> str:
 def test_valid_spec_loads_with_defaults(write_spec):
     spec = load_spec(write_spec(spec_text()))
     assert spec.graph.n_neighbors == 15 and spec.graph.init == "random"
-    assert spec.variants[0].n_neighbors == 200
+    assert spec.variants[0].n_neighbors == 30
     assert spec.default_variant == "umap"
+
+
+def test_iteration_defaults_by_input():
+    """The embedding path needs fewer UMAP epochs / t-SNE iterations than the graph (benchmarks/RESULTS.md)."""
+    from sitegen.spec import TsneVariant, UmapVariant
+
+    assert UmapVariant(name="u", method="umap").n_epochs == 200
+    assert TsneVariant(name="t", method="tsne").n_iter == 300
+    for variant, key, value in ((UmapVariant(name="u", method="umap", input="embedding"), "n_epochs", 100),
+                                (TsneVariant(name="t", method="tsne", input="embedding"), "n_iter", 200)):
+        assert getattr(variant, key) == value
+        assert type(variant).model_validate(variant.model_dump()) == variant  # stable through a dump
+    assert UmapVariant(name="u", method="umap", input="embedding", n_epochs=300).n_epochs == 300
+    assert TsneVariant(name="t", method="tsne", input="embedding", n_iter=500).n_iter == 500
 
 
 @pytest.mark.parametrize("tables, expected", [

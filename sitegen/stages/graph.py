@@ -129,43 +129,79 @@ class Embedding:
 def embed(knn: KnnGraph, params: GraphSpec, seed: int, progress=None) -> Embedding:
     """PyMDE embedding of the kNN graph into `params.embedding_dim` dimensions.
 
-    The problem is PyMDE's; `sitegen.stages.mde` solves it (the same objective and L-BFGS, a leaner
-    evaluation). Stops once ROUND iterations improve the average distortion by less than `params.tol`
-    (relative), or at `params.max_iter`.
+    The problem is PyMDE's `preserve_neighbors` (attractive kNN edges, as many random repulsive pairs,
+    centred); `sitegen.stages.mde` solves it (the same objective and L-BFGS, a leaner evaluation, and
+    no torch on the CPU). Stops once ROUND iterations improve the average distortion by less than
+    `params.tol` (relative), or at `params.max_iter`.
     """
-    import pymde
-    import torch
-    from pymde import constraints, preprocess, quadratic
-
     from sitegen.stages import mde as mde_solver
 
     n = knn.idx.shape[0]
     if n < 3:
         raise DataError(f"only {n} entities left: need at least 3 to embed")
-    torch.set_num_threads(params.threads)
-    pymde.seed(seed)
-    device = params.device
-    if device == "cuda" and not torch.cuda.is_available():
-        raise DataError("graph.device: 'cuda' requested but torch sees no CUDA device")
+    if params.device == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            raise DataError("graph.device: 'cuda' requested but torch sees no CUDA device")
+    rng = np.random.default_rng(seed)
     e, w = knn.edges()
-    edges = torch.as_tensor(e, device=device)
-    weights = torch.as_tensor(w, device=device)
-    constraint = constraints.Centered()
+    n_rep = min(len(e), n * (n - 1) // 2 - len(e))
+    neg = sample_negatives(n, n_rep, e, rng)
+    all_edges = np.concatenate([e, neg])
+    all_w = np.concatenate([w, -np.ones(len(neg), np.float32)])
     if params.init == "quadratic":
-        x0 = quadratic.spectral(n, params.embedding_dim, edges, weights, max_iter=1000, device=device,
-                                cg=device == "cuda")
-    else:
-        x0 = constraint.initialization(n, params.embedding_dim, device)
-    n_rep = min(int(edges.shape[0]), n * (n - 1) // 2 - int(edges.shape[0]))
-    neg = preprocess.sample_edges(n, n_rep, exclude=edges).to(device)
-    all_edges = torch.cat([edges, neg])
-    all_w = torch.cat([weights, -torch.ones(neg.shape[0], dtype=x0.dtype, device=device)])
+        x0 = _quadratic_init(n, params, e, w, seed)
+    else:  # PyMDE's Centered initialisation: standard normal, centred
+        x0 = rng.standard_normal((n, params.embedding_dim), dtype=np.float32)
+    x0 -= x0.mean(axis=0)
+    # coincident endpoints have no gradient direction: nudge them apart (a quadratic init can do this)
+    if (np.linalg.norm(x0[all_edges[:, 0]] - x0[all_edges[:, 1]], axis=1) == 0).any():
+        x0 += 1e-4 * rng.standard_normal(x0.shape, dtype=np.float32)
     objective = mde_solver.NeighborObjective(n, all_edges, all_w, params.threads)
-    x = x0
-    if (torch.linalg.vector_norm(x[all_edges[:, 0]] - x[all_edges[:, 1]], dim=1) == 0).any():
-        x = x + 1e-4 * torch.randn(x.shape, device=device, dtype=x.dtype)
-    result = mde_solver.solve(objective, x, params.max_iter, params.tol, progress)
+    if params.device == "cuda":
+        import torch
+
+        torch.set_num_threads(params.threads)
+        x = torch.as_tensor(x0, device="cuda")
+        result = mde_solver.solve_torch(objective, x, params.max_iter, params.tol, progress)
+    else:
+        result = mde_solver.solve(objective, x0, params.max_iter, params.tol, progress)
     if progress:
         progress(params.max_iter, params.max_iter)
-    coords = result.x.cpu().numpy().astype(np.float32)
-    return Embedding(coords=coords, iterations=result.iterations, distortion=result.loss)
+    return Embedding(coords=result.x, iterations=result.iterations, distortion=result.loss)
+
+
+def sample_negatives(n: int, count: int, exclude: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """`count` distinct pairs (i < j) of n items, uniformly among those not in `exclude`.
+
+    exclude: (m, 2) int64 pairs with i < j. Returns (count, 2) int64, ordered by pair.
+    Pairs are numbered row by row over the upper triangle; a draw among the free numbers is mapped to
+    its pair by counting the excluded numbers below it. So no dense (n, n) matrix is built (PyMDE's
+    `sample_edges` builds one for dense graphs) and exactly `count` pairs come back (PyMDE's may
+    return fewer, dropping draws that hit an excluded pair).
+    """
+    starts = np.arange(n, dtype=np.int64)
+    starts = starts * n - starts * (starts + 1) // 2  # number of the first pair (i, i + 1) of row i
+    taken = np.unique(starts[exclude[:, 0]] + exclude[:, 1] - exclude[:, 0] - 1)
+    free = n * (n - 1) // 2 - len(taken)
+    ranks = np.sort(rng.choice(free, size=count, replace=False, shuffle=False))
+    ids = ranks + np.searchsorted(taken - np.arange(len(taken)), ranks, side="right")
+    i = np.searchsorted(starts, ids, side="right") - 1
+    return np.stack([i, ids - starts[i] + i + 1], axis=1)
+
+
+def _quadratic_init(n: int, params: GraphSpec, edges: np.ndarray, weights: np.ndarray, seed: int) -> np.ndarray:
+    """PyMDE's spectral (quadratic MDE) initialisation, (n, embedding_dim) float32 (needs torch)."""
+    import pymde
+    import torch
+    from pymde import quadratic
+
+    device = params.device
+    pymde.seed(seed)
+    x = quadratic.spectral(n, params.embedding_dim, torch.as_tensor(edges, device=device),
+                           torch.as_tensor(weights, device=device), max_iter=1000, device=device,
+                           cg=device == "cuda")
+    # Not bit-reproducible: PyMDE's eigensolver starts from a vector pymde.seed does not fix (same as
+    # before this stage left torch; tests/test_graph.py checks the result's quality only).
+    return x.cpu().numpy().astype(np.float32)
