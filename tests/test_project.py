@@ -34,3 +34,18 @@ def test_projection_is_normalised_seeded_and_trustworthy(variant):
 def test_normalise_keeps_aspect_ratio():
     xy = normalise(np.array([[0, 0], [4, 1], [2, 0.5]]))
     np.testing.assert_allclose(xy, [[-1, -0.25], [1, 0.25], [0, 0]])
+
+
+def test_umap_on_the_embedding_starts_from_its_principal_components():
+    # the spectral start ran ARPACK over every component of the embedding's kNN graph (stalled at 88k)
+    from sitegen.stages.project import _embedding_init
+
+    rng = np.random.default_rng(0)
+    coords = (rng.normal(size=(500, 4)) * [5.0, 2.0, 0.5, 0.1]).astype(np.float32)
+    xy = _embedding_init(coords)
+    assert xy.shape == (500, 2) and xy.dtype == np.float32
+    assert np.isclose(np.abs(xy).max(), 10.0)
+    # the first axis carries the embedding's widest direction (its first coordinate here)
+    assert abs(np.corrcoef(xy[:, 0], coords[:, 0])[0, 1]) > 0.99
+    assert abs(np.corrcoef(xy[:, 1], coords[:, 1])[0, 1]) > 0.99
+    assert np.array_equal(xy, _embedding_init(coords))  # deterministic

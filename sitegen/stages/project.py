@@ -85,8 +85,21 @@ def _umap(coords: np.ndarray, v: UmapVariant, seed: int) -> np.ndarray:
     knn = exact_knn(coords, k)
     model = umap.UMAP(n_neighbors=k, min_dist=v.min_dist, n_components=2, random_state=seed,
                       precomputed_knn=(knn[0], knn[1], None), n_epochs=v.n_epochs,
-                      init="spectral" if n > k + 2 else "random", verbose=False)
+                      init=_embedding_init(coords) if n > 2 else "random", verbose=False)
     return model.fit_transform(coords)
+
+
+def _embedding_init(coords: np.ndarray) -> np.ndarray:
+    """UMAP's start from the embedding itself: its first two principal components, scaled to UMAP's
+    usual [-10, 10] box. UMAP's spectral start on the embedding's kNN graph ran ARPACK over every
+    connected component: at 88k points it had not finished after 20 minutes (benchmarks/RESULTS.md)."""
+    centred = coords.astype(np.float64) - coords.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    xy = centred @ vt[:2].T
+    if xy.shape[1] < 2:
+        xy = np.pad(xy, ((0, 0), (0, 2 - xy.shape[1])))
+    xy *= 10.0 / max(float(np.abs(xy).max()), 1e-12)
+    return xy.astype(np.float32)
 
 
 def _tsne(coords: np.ndarray, v: TsneVariant, seed: int, threads: int) -> np.ndarray:
