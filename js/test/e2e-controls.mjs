@@ -9,8 +9,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { serve, decodePNG, bgOf, nonBackground, ink, CHROME_ARGS, checks } from './e2e-lib.mjs';
+import { serve, decodePNG, bgOf, nonBackground, ink, checks, launchGL, contrast, parseColor, atlasReady } from './e2e-lib.mjs';
 
 const [siteDir, dataset, imagePort] = process.argv.slice(2);
 if (!siteDir || !dataset || !imagePort) { console.error('usage: node test/e2e-controls.mjs SITE_DIR DATASET IMAGE_PORT'); process.exit(2); }
@@ -29,24 +28,8 @@ const images = http.createServer((req, res) => {
 });
 await new Promise((r) => images.listen(+imagePort, '127.0.0.1', r));
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: [...CHROME_ARGS, '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-});
+const browser = await launchGL();
 
-/** WCAG contrast ratio of two [r, g, b] colours (0-255). */
-function contrast(a, b) {
-  const lum = (c) => { const [r, g, bl] = c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * bl; };
-  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
-  return (x + 0.05) / (y + 0.05);
-}
-const parseColor = (s) => {
-  const m = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(s);
-  if (m) return [+m[1], +m[2], +m[3]];
-  const hx = /#([0-9a-f]{6})/i.exec(s);
-  if (hx) { const v = parseInt(hx[1], 16); return [v >> 16, (v >> 8) & 255, v & 255]; }
-  return null;
-};
 const luminance = ([r, g, b]) => (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
 
 const errors = [];
@@ -60,7 +43,7 @@ async function newPage(opts = {}) {
   page.on('request', (r) => requests.push(r.url()));
   return page;
 }
-const ready = (page) => page.waitForFunction(() => window.__atlasReady === true && window.__firstFrame > 0, null, { timeout: 30000 });
+const ready = atlasReady;
 const shown = async (page) => +(await page.locator('.atlas-count').textContent()).split(' of ')[0].replace(/,/g, '');
 /** The canvas screenshot once two in a row are the same (animations over; the machine may be slow). */
 async function settledShot(page) {

@@ -6,8 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { decode } from '@msgpack/msgpack';
-import { chromium } from 'playwright-core';
-import { serve, CHROME_ARGS, checks } from './e2e-lib.mjs';
+import { serve, checks, launchGL, pageOpener, atlasReady } from './e2e-lib.mjs';
 
 const [siteDir, dataset] = process.argv.slice(2);
 if (!siteDir || !dataset) { console.error('usage: node test/e2e-labels.mjs SITE_DIR DATASET'); process.exit(2); }
@@ -18,18 +17,11 @@ const C = meta.clusters.umap; // the default layout
 assert(C.coarse && C.fine && C.fine.labels.length > 0, 'the fixture has no three-level hierarchy');
 const server = await serve(siteDir);
 const base = `http://127.0.0.1:${server.address().port}/${dataset}/index.html`;
-const GL_ARGS = [...CHROME_ARGS, '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: GL_ARGS });
+const browser = await launchGL();
 
 const errors = [];
-async function newPage(opts = { viewport: { width: 1100, height: 700 } }) {
-  const ctx = await browser.newContext(opts);
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error' && !/favicon\.ico$/.test(m.location()?.url || '')) errors.push(m.text()); });
-  return page;
-}
-const ready = (page) => page.waitForFunction(() => window.__atlasReady === true && window.__firstFrame > 0, null, { timeout: 30000 });
+const newPage = pageOpener(browser, errors);
+const ready = atlasReady;
 /** Every label on screen: {text, cls ('atlas-cluster' | 'atlas-label'), level, side, r: [x0, y0, x1, y1]}. */
 const shownLabels = (page) => page.$$eval('.atlas-cluster, .atlas-label', (els) => els
   .filter((e) => !e.hidden && e.closest('.atlas-labels').style.visibility !== 'hidden')

@@ -136,3 +136,41 @@ export async function searchHostileTitle(page, headingSelector, dialogCount) {
   const imgs = await page.evaluate(() => [...document.querySelectorAll('img')].filter((i) => i.getAttribute('src') === 'x').length);
   if (imgs !== 0 || dialogCount() !== 0) throw new Error(`injected: ${imgs} img, ${dialogCount()} dialogs`);
 }
+
+/** Debian chromium with WebGL on SwiftShader (the viewer's e2e scripts). */
+export async function launchGL() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [...CHROME_ARGS, '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+}
+
+/** newPage(opts) for `browser`: a fresh context whose page errors and console errors go to `errors`. */
+export function pageOpener(browser, errors, defaults = { viewport: { width: 1100, height: 700 } }) {
+  return async (opts = defaults) => {
+    const page = await (await browser.newContext(opts)).newPage();
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error' && !/favicon\.ico$/.test(m.location()?.url || '')) errors.push(m.text()); });
+    return page;
+  };
+}
+
+/** Wait until the viewer has drawn its first frame and says it is ready. */
+export const atlasReady = (page) => page.waitForFunction(() => window.__atlasReady === true && window.__firstFrame > 0, null, { timeout: 30000 });
+
+/** WCAG contrast ratio of two [r, g, b] colours (0-255). */
+export function contrast(a, b) {
+  const lum = (c) => { const [r, g, bl] = c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * bl; };
+  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+
+/** [r, g, b] of a CSS rgb()/rgba() or #rrggbb string, else null. */
+export const parseColor = (s) => {
+  const m = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(s);
+  if (m) return [+m[1], +m[2], +m[3]];
+  const hx = /#([0-9a-f]{6})/i.exec(s);
+  if (hx) { const v = parseInt(hx[1], 16); return [v >> 16, (v >> 8) & 255, v & 255]; }
+  return null;
+};

@@ -5,7 +5,7 @@
 // -411, id1 is "Émile Zola"). Usage: node test/e2e-round2.mjs SITE_DIR DATASET
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
-import { serve, decodePNG, bgOf, CHROME_ARGS, checks } from './e2e-lib.mjs';
+import { serve, decodePNG, bgOf, CHROME_ARGS, checks, launchGL, contrast, parseColor, pageOpener, atlasReady } from './e2e-lib.mjs';
 
 const [siteDir, dataset] = process.argv.slice(2);
 if (!siteDir || !dataset) { console.error('usage: node test/e2e-round2.mjs SITE_DIR DATASET'); process.exit(2); }
@@ -13,22 +13,8 @@ const { check, assert, finish } = checks();
 const server = await serve(siteDir);
 const origin = `http://127.0.0.1:${server.address().port}`;
 const base = `${origin}/${dataset}/index.html`;
-const GL_ARGS = [...CHROME_ARGS, '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: GL_ARGS });
+const browser = await launchGL();
 
-/** WCAG contrast ratio of two [r, g, b] colours (0-255). */
-function contrast(a, b) {
-  const lum = (c) => { const [r, g, bl] = c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * bl; };
-  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
-  return (x + 0.05) / (y + 0.05);
-}
-const parseColor = (s) => {
-  const m = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(s);
-  if (m) return [+m[1], +m[2], +m[3]];
-  const hx = /#([0-9a-f]{6})/i.exec(s);
-  if (hx) { const v = parseInt(hx[1], 16); return [v >> 16, (v >> 8) & 255, v & 255]; }
-  return null;
-};
 /** Mean colour of the non-background pixels in rows y0..y1 of a decoded image. */
 function meanInk(img, y0, y1) {
   const bg = bgOf(img), s = [0, 0, 0];
@@ -41,14 +27,8 @@ function meanInk(img, y0, y1) {
 }
 
 const errors = [];
-async function newPage(opts = { viewport: { width: 1100, height: 700 } }) {
-  const ctx = await browser.newContext(opts);
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error' && !/favicon\.ico$/.test(m.location()?.url || '')) errors.push(m.text()); });
-  return page;
-}
-const ready = (page) => page.waitForFunction(() => window.__atlasReady === true && window.__firstFrame > 0, null, { timeout: 30000 });
+const newPage = pageOpener(browser, errors);
+const ready = atlasReady;
 /** What a user sees of the state, as one comparable string. */
 const fingerprint = (page) => page.evaluate(() => {
   const q = (s) => document.querySelector(s);

@@ -5,8 +5,7 @@
 // decoders, and the screen positions the page uses for a view given in the URL.
 // Usage: node test/e2e-select.mjs SITE_DIR DATASET
 import fs from 'node:fs';
-import { chromium } from 'playwright-core';
-import { serve, decodePNG, bgOf, CHROME_ARGS, checks } from './e2e-lib.mjs';
+import { serve, decodePNG, bgOf, checks, launchGL, pageOpener } from './e2e-lib.mjs';
 import { decodePoints, positions, categoryColumn } from '../src/format.js';
 import { decodeMsgpack, strs } from '../src/msgpack.js';
 import { dataToScreen } from '../src/camera.js';
@@ -17,8 +16,7 @@ const { check, assert, finish } = checks();
 const server = await serve(siteDir);
 const origin = `http://127.0.0.1:${server.address().port}`;
 const base = `${origin}/${dataset}/index.html`;
-const GL_ARGS = [...CHROME_ARGS, '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: GL_ARGS });
+const browser = await launchGL();
 const VIEW = 'v=0,0,1'; // a known view: data (0, 0) at the canvas centre, [-1, 1] across its shorter side
 
 // ---- the site's data, as the viewer decodes it
@@ -83,13 +81,7 @@ function clearShape(page, make) {
 const said = (k) => `${k} ${k === 1 ? nouns.entity : nouns.entities} selected`;
 
 const errors = [];
-async function newPage(opts = { viewport: { width: 1100, height: 700 } }) {
-  const ctx = await browser.newContext(opts);
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error' && !/favicon\.ico$/.test(m.location()?.url || '')) errors.push(m.text()); });
-  return page;
-}
+const newPage = pageOpener(browser, errors);
 /** Open `hash` (`view` added) and wait for the viewer; page.bx, by, w, h: the canvas in the page. */
 async function open(page, hash = '', view = VIEW) {
   await page.goto(`${base}#${[view, hash].filter(Boolean).join('&')}`);
