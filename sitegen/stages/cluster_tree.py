@@ -11,7 +11,8 @@ splitting one cluster at a time nest by construction. Ward on the anchors puts n
 together into compact regions; the split keeps only real sub-structure (at least two sub-clusters
 holding most of the cluster), so a round blob stays a leaf and zooming into it brings entity names.
 
-Everything here is deterministic: HDBSCAN and Ward have no randomness, and subsamples are strided.
+Everything here is deterministic: HDBSCAN runs in its reproducible mode, Ward has no randomness, and
+subsamples are strided.
 """
 
 from __future__ import annotations
@@ -24,6 +25,23 @@ FINE_MIN = 8  # the smallest sub-cluster
 FINE_COVER = 0.5  # the sub-clusters must hold at least this share of their cluster
 ANCHOR_CANDIDATES = 2000  # members tried as the densest spot (strided sample of bigger clusters)
 ANCHOR_RADIUS = 0.25  # density is counted within this share of the cluster's extent
+
+
+def hdbscan(xy: np.ndarray, min_cluster_size: int, max_cluster_size: int | None = None) -> np.ndarray:
+    """(n,) int64 HDBSCAN cluster id per point of `xy` (n, 2), -1 = noise, in the library's order.
+
+    fast_hdbscan builds the minimum spanning tree by Boruvka over a KD-tree, near n log n in 2D:
+    878k points in ~45 s on 2 cores, where scikit-learn's Prim's over the mutual reachability graph is
+    quadratic (an S1M layout did not finish in 13 minutes). `reproducible` makes the parallel Boruvka
+    deterministic (same layout, same clusters, same bytes). min_samples is small (at most 5) so that
+    sparse borders are not all noise.
+    """
+    import fast_hdbscan
+
+    labels = fast_hdbscan.HDBSCAN(min_cluster_size=int(min_cluster_size), min_samples=int(min(min_cluster_size, 5)),
+                                  max_cluster_size=np.inf if max_cluster_size is None else int(max_cluster_size),
+                                  reproducible=True).fit_predict(np.asarray(xy, dtype=np.float64))
+    return np.asarray(labels, dtype=np.int64)
 
 
 def numbered_by_size(raw: np.ndarray) -> np.ndarray:
@@ -74,8 +92,6 @@ def split_clusters(xy: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndar
     together hold FINE_COVER of the cluster and stand apart (`_apart`: HDBSCAN also cuts a round
     blob into halves, which are not sub-structure). Fine ids are numbered largest first.
     """
-    from sklearn.cluster import HDBSCAN
-
     n = len(ids)
     raw = np.full(n, -1, dtype=np.int64)
     parents: list[int] = []
@@ -85,8 +101,7 @@ def split_clusters(xy: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndar
         mcs = max(FINE_MIN, len(where) // FINE_SPLIT)
         if len(where) < 2 * mcs:
             continue
-        sub = HDBSCAN(min_cluster_size=mcs, min_samples=min(mcs, 5), copy=True).fit_predict(
-            np.asarray(xy[where], dtype=np.float64))
+        sub = hdbscan(xy[where], mcs)
         found = int(sub.max()) + 1
         if found < 2 or (sub >= 0).sum() < FINE_COVER * len(where) or not _apart(xy[where], sub, found):
             continue

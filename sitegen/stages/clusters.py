@@ -19,10 +19,11 @@ over-represented tag / category values. The meta msgpack carries all but `member
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
-from sitegen.stages.cluster_tree import coarse_groups, dense_anchor, extent, numbered_by_size, split_clusters
+from sitegen.stages.cluster_tree import coarse_groups, dense_anchor, extent, hdbscan, numbered_by_size, split_clusters
 
 MAX_TERMS = 2
 MAX_MEMBERS = 3
@@ -42,29 +43,59 @@ MEMBER_CHARS = 28  # a member's name added to tell apart clusters with the same 
 def cluster_layout(xy: np.ndarray, min_cluster_size: int | None = None) -> np.ndarray:
     """(n,) int64 cluster id per point (-1 = noise), ids numbered by cluster size, largest first.
 
-    HDBSCAN (scikit-learn) with min_cluster_size ~ sqrt(n) / 2 (at least 8): a few dozen clusters
-    at any size; min_samples is kept small so sparse borders are not all noise; no cluster holds
-    more than half of the points.
+    HDBSCAN (`cluster_tree.hdbscan`) with min_cluster_size ~ sqrt(n) / 2 (at least 8): a few dozen
+    clusters at any size; min_samples is kept small so sparse borders are not all noise; no cluster
+    holds more than half of the points.
     """
-    from sklearn.cluster import HDBSCAN
-
     n = xy.shape[0]
     if n < 16:
         return np.full(n, -1, dtype=np.int64)
     mcs = min_cluster_size or max(8, int(round(np.sqrt(n) / 2)))
     # max_cluster_size: a structureless body beside a small island is otherwise one cluster of ~all
     # points, and the map gets a single name; capped, the body is split into its denser parts.
-    raw = HDBSCAN(min_cluster_size=mcs, min_samples=min(mcs, 5), max_cluster_size=max(mcs, n // 2), copy=True).fit_predict(
-        np.asarray(xy, dtype=np.float64))
-    return numbered_by_size(raw)
+    return numbered_by_size(hdbscan(xy, mcs, max_cluster_size=max(mcs, n // 2)))
 
 
-def over_represented(values: np.ndarray, member: np.ndarray, k: int = MAX_TERMS,
+@dataclass(frozen=True)
+class ValueCodes:
+    """A category or tags column as (entity, value) incidences, coded once for every cluster's count.
+
+    rows: (m,) int64 entity of each incidence; cols: (m,) int64 its value's code; names: (v,) the
+    values, coded in order of first appearance (what breaks ties between equal scores).
+    """
+
+    rows: np.ndarray
+    cols: np.ndarray
+    names: np.ndarray
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> ValueCodes:
+        """Code `values`: (n,) object column of str (category, "" = missing) or tuples of str (tags)."""
+        values = np.asarray(values, dtype=object)
+        if len(values) and isinstance(values[0], (tuple, list)):
+            lengths = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
+            flat = np.fromiter((str(t) for v in values for t in v), dtype=object, count=int(lengths.sum()))
+            rows = np.repeat(np.arange(len(values), dtype=np.int64), lengths)
+        else:
+            flat = np.array([str(v) if v else "" for v in values], dtype=object)
+            rows = np.flatnonzero(flat != "")
+            flat = flat[rows]
+        if len(flat) == 0:
+            return cls(rows[:0], rows[:0], np.array([], dtype=object))
+        uniq, first, code = np.unique(flat.astype(str), return_index=True, return_inverse=True)
+        order = np.argsort(first, kind="stable")  # code by first appearance, as a dict would
+        recode = np.empty(len(order), dtype=np.int64)
+        recode[order] = np.arange(len(order))
+        return cls(rows, recode[code.reshape(-1)], np.asarray(uniq[order], dtype=object))
+
+
+def over_represented(values: np.ndarray | ValueCodes, member: np.ndarray, k: int = MAX_TERMS,
                      weights: np.ndarray | None = None, background: np.ndarray | None = None,
                      min_share: float = MIN_SHARE) -> list[tuple[str, float]]:
     """The `k` values most over-represented among `member` entities, best first, with their scores.
 
-    values: (n,) object column: str (category, "" = missing) or tuple of str (tags)
+    values: (n,) object column: str (category, "" = missing) or tuple of str (tags), or its
+        `ValueCodes` (what `find_clusters` passes: coded once, counted for every cluster)
     member: (n,) bool mask of the cluster
     background: (n,) bool mask holding `member`, what "over" is measured against (default: the whole
         map); a sub-cluster against its parent cluster gets the terms that set it apart from its siblings
@@ -77,19 +108,14 @@ def over_represented(values: np.ndarray, member: np.ndarray, k: int = MAX_TERMS,
     Score: share * log(lift) = p(t | cluster) * log(p(t | cluster) / p(t)), the term's part of the
     KL divergence: frequent in the cluster and specific to it, where lift alone would crown rare values.
     """
-    is_tags = len(values) > 0 and isinstance(values[0], (tuple, list))
-    vocab: dict[str, int] = {}
-    rows, cols = [], []
-    for i, v in enumerate(values):
-        for t in (v if is_tags else ((v,) if v else ())):
-            rows.append(i)
-            cols.append(vocab.setdefault(str(t), len(vocab)))
-    if not vocab or len(vocab) > MAX_CATEGORIES:
+    codes = values if isinstance(values, ValueCodes) else ValueCodes.of(values)
+    if not len(codes.names) or len(codes.names) > MAX_CATEGORIES:
         return []
-    rows, cols = np.asarray(rows), np.asarray(cols)
-    among = np.ones(len(values), dtype=bool) if background is None else np.asarray(background, dtype=bool)
-    total = np.bincount(cols[among[rows]], minlength=len(vocab)).astype(np.float64)
-    inside = np.bincount(cols[member[rows]], minlength=len(vocab)).astype(np.float64)
+    rows, cols, n_values = codes.rows, codes.cols, len(codes.names)
+    member = np.asarray(member, dtype=bool)
+    among = np.ones(len(member), dtype=bool) if background is None else np.asarray(background, dtype=bool)
+    total = np.bincount(cols[among[rows]], minlength=n_values).astype(np.float64)
+    inside = np.bincount(cols[member[rows]], minlength=n_values).astype(np.float64)
     p_all = total / max(int(among.sum()), 1)
     share = inside / max(int(member.sum()), 1)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -97,17 +123,16 @@ def over_represented(values: np.ndarray, member: np.ndarray, k: int = MAX_TERMS,
         ok = (lift >= MIN_LIFT) & (inside >= 2) & (share >= min_share)
         if weights is not None:
             w = np.asarray(weights, dtype=np.float64)
-            held = np.bincount(cols[member[rows]], weights=w[rows][member[rows]], minlength=len(vocab))
+            held = np.bincount(cols[member[rows]], weights=w[rows][member[rows]], minlength=n_values)
             ok &= held >= min_share * max(float(w[member].sum()), 1e-12)
         score = np.where(ok, share * np.log(lift), -np.inf)
-    names = np.array(list(vocab), dtype=object)
     best = np.argsort(-score, kind="stable")[:k]
-    return [(str(names[j]), float(score[j])) for j in best if np.isfinite(score[j])]
+    return [(str(codes.names[j]), float(score[j])) for j in best if np.isfinite(score[j])]
 
 
 def naming_fields(fields: dict[str, np.ndarray], field_types: dict[str, str],
-                  preferred: tuple[str | None, ...] = ()) -> dict[str, tuple[np.ndarray, bool]]:
-    """The category / tags fields whose values may name clusters: name -> (column, is preferred).
+                  preferred: tuple[str | None, ...] = ()) -> dict[str, tuple[ValueCodes, bool]]:
+    """The category / tags fields whose values may name clusters: name -> (coded column, is preferred).
 
     Fields of codes are left out: a map label reading "ara" or "B00X12" says nothing. A field is one
     when most of its distinct values look like codes (`_is_code`: ISO language / locale codes,
@@ -119,13 +144,14 @@ def naming_fields(fields: dict[str, np.ndarray], field_types: dict[str, str],
     for name, col in fields.items():
         if field_types.get(name) not in ("category", "tags"):
             continue
-        values = {str(t) for v in col for t in (v if isinstance(v, (tuple, list)) else (v,)) if t}
+        coded = ValueCodes.of(col)
+        values = [v for v in coded.names if v]
         codes = [v for v in values if _is_code(v)]
         if values and len(codes) >= CODE_SHARE * len(values):
             numeric = all(NUMBER.fullmatch(v) for v in values)
             if not (numeric and name in preferred):
                 continue
-        out[name] = (col, name in preferred)
+        out[name] = (coded, name in preferred)
     return out
 
 
@@ -257,7 +283,7 @@ def _distinct(ranked: list[list[str]], members: list[list[str]], avoid: list[set
     return names
 
 
-def _region_terms(themed: dict[str, tuple[np.ndarray, bool]], member: np.ndarray, counts: np.ndarray) -> list[str]:
+def _region_terms(themed: dict[str, tuple[ValueCodes, bool]], member: np.ndarray, counts: np.ndarray) -> list[str]:
     """A coarse region's terms: a cluster's when any qualify, else its one best term at REGION_SHARE (a
     region mixes themes; a quarter of it sharing one is its theme, but a second such term would
     name a minority as if it were the whole)."""
@@ -270,7 +296,7 @@ def _short(text: str) -> str:
     return text if len(text) <= MEMBER_CHARS else text[: MEMBER_CHARS - 1].rstrip() + "…"
 
 
-def _terms(themed: dict[str, tuple[np.ndarray, bool]], member: np.ndarray, counts: np.ndarray,
+def _terms(themed: dict[str, tuple[ValueCodes, bool]], member: np.ndarray, counts: np.ndarray,
            background: np.ndarray | None = None, min_share: float = MIN_SHARE) -> list[str]:
     """Every qualifying value of the naming fields, best first: the preferred fields' values before
     the others', then by score. A value in two fields (a top genre that is also a shelf) counts once;
