@@ -12,6 +12,9 @@ entities with their counts, from the collections (the pipeline's `knn` stage):
           (association + top-k) and `datafiles.top_neighbors` on the matrix.
 - scipy:  `B.T @ B` with B the (collections x entities) float32 CSR incidence matrix (building B is
           not timed), diagonal dropped, then the same association, top-k and top neighbours.
+- dask:   the fused pass on a Dask `LocalCluster` of 2 worker processes, 1 thread and 1 numba thread
+          each (`pipeline.executors.DaskExecutor`, what `atlasgen build --scheduler ADDRESS` runs);
+          starting the cluster is not timed; peak RSS is the driver's and each worker's VmHWM.
 
 Each method runs in its own subprocess (peak RSS = that process's VmHWM, which includes the input
 arrays and imports; the bracketed figure is the peak before the timed call), alternating over
@@ -38,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT))
 SIZES = {"S100k": (100_000, 200_000, 100), "S300k": (300_000, 600_000, 300), "S1M": (1_000_000, 2_000_000, 1_000)}
-METHODS = ("fused", "matrix", "scipy")
+METHODS = ("fused", "matrix", "scipy")  # and "dask", on request (`NAME:fused+dask`)
 K, NB_K, TRANSFORM = 15, 15, "cosine"
 NOTES = """\
 How to read it: "fused speed-up (total)" is the path's total time over the fused pass's, which does
@@ -72,6 +75,8 @@ def dataset_npz(name: str) -> Path:
 # ----------------------------------------------------------------------------- worker (subprocess)
 
 def worker(method: str, path: str, result: str | None) -> dict:
+    if method == "dask":  # the workers inherit this: two processes on two cores, one numba thread each
+        os.environ["NUMBA_NUM_THREADS"] = "1"
     from sitegen.datatypes import Collections
     from sitegen.formats.datafiles import top_neighbors
     from sitegen.spec import CooccurSpec
@@ -83,6 +88,7 @@ def worker(method: str, path: str, result: str | None) -> dict:
     counts = np.bincount(coll.entity, minlength=coll.n_entities)
     pairs = coll.pair_count()
     stages: dict[str, float] = {}
+    extra: dict = {}
     if method == "fused":
         from sitegen.stages.fused import fused_graph
         from sitegen.synth import generate
@@ -94,6 +100,26 @@ def worker(method: str, path: str, result: str | None) -> dict:
         g = fused_graph(coll, CooccurSpec(), counts, TRANSFORM, K, NB_K)
         stages["total"] = time.perf_counter() - t
         kept, idx, sim = g.kept, g.knn_idx, g.knn_sim
+    elif method == "dask":
+        from distributed import LocalCluster
+
+        from sitegen.pipeline.executors import DaskExecutor
+        from sitegen.synth import generate
+
+        cluster = LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None,
+                               memory_limit=0)
+        ex = DaskExecutor(cluster.scheduler_address)
+        small = generate(300, 200, 4, 10, seed=0)[0]  # the workers load the numba cache outside the timing
+        ex.fused_graph(small, CooccurSpec(), np.bincount(small.entity, minlength=300), TRANSFORM, K, NB_K)
+        base = rss_mib()
+        t = time.perf_counter()
+        g = ex.fused_graph(coll, CooccurSpec(), counts, TRANSFORM, K, NB_K)
+        stages["total"] = time.perf_counter() - t
+        kept, idx, sim = g.kept, g.knn_idx, g.knn_sim
+        workers = ex.client.run(rss_mib)
+        ex.client.close()
+        cluster.close()
+        extra["worker_peak_rss_mib"] = sorted(workers.values())
     else:
         import scipy.sparse as sp
 
@@ -126,7 +152,8 @@ def worker(method: str, path: str, result: str | None) -> dict:
         del nb
     if result:
         np.savez(result, kept=kept, idx=idx, sim=sim)
-    return {"method": method, "stages": stages, "pairs": pairs, "base_rss_mib": base, "peak_rss_mib": rss_mib()}
+    return {"method": method, "stages": stages, "pairs": pairs, "base_rss_mib": base, "peak_rss_mib": rss_mib(),
+            **extra}
 
 
 def run_worker(method: str, path: Path, result: Path | None) -> dict:
@@ -144,7 +171,7 @@ def measure(name: str, methods: list[str], rounds: int) -> str:
     best: dict[str, dict] = {}
     for r in range(rounds):
         for m in methods:
-            res = OUT / f"fused-{name}-{m}-result.npz" if r == 0 and m in ("fused", "matrix") else None
+            res = OUT / f"fused-{name}-{m}-result.npz" if r == 0 and m in ("fused", "matrix", "dask") else None
             got = run_worker(m, path, res)
             print(f"  {name} round {r + 1} {m}: {got['stages']['total']:.2f} s, peak RSS {got['peak_rss_mib']:.0f} MiB",
                   flush=True)
@@ -155,10 +182,11 @@ def measure(name: str, methods: list[str], rounds: int) -> str:
             else:
                 prev["peak_rss_mib"] = max(prev["peak_rss_mib"], got["peak_rss_mib"])
     same = ""
-    if "fused" in best and "matrix" in best:
-        a, b = (np.load(OUT / f"fused-{name}-{m}-result.npz") for m in ("fused", "matrix"))
-        equal = all(a[f].tobytes() == b[f].tobytes() for f in ("kept", "idx", "sim"))
-        same = f" fused == matrix kNN graph (bit for bit): {'yes' if equal else 'NO'}."
+    for other in ("matrix", "dask"):
+        if "fused" in best and other in best:
+            a, b = (np.load(OUT / f"fused-{name}-{m}-result.npz") for m in ("fused", other))
+            equal = all(a[f].tobytes() == b[f].tobytes() for f in ("kept", "idx", "sim"))
+            same += f" fused == {other} kNN graph (bit for bit): {'yes' if equal else 'NO'}."
     n, c, g = SIZES[name]
     rows = [f"**{name}**: {n:,} entities, {c:,} collections, median 20, {g:,} groups, seed 0; "
             f"{best[methods[0]]['pairs']:,} ordered pair incidences.{same}", "",
@@ -172,7 +200,8 @@ def measure(name: str, methods: list[str], rounds: int) -> str:
         total = f"{s['total'] / fused:.2f}x" if fused and m != "fused" else "-"
         alone = f"{s['cooccurrence'] / fused:.2f}x" if fused and "cooccurrence" in s else "-"
         rows.append(f"| {m} | {cell('cooccurrence')} | {cell('association + top-k')} | {s['total']:.2f} | {total} "
-                    f"| {alone} | {best[m]['peak_rss_mib']:,.0f} ({best[m]['base_rss_mib']:,.0f}) |")
+                    f"| {alone} | {best[m]['peak_rss_mib']:,.0f} ({best[m]['base_rss_mib']:,.0f})"
+                    + "".join(f"; worker {w:,.0f}" for w in best[m].get("worker_peak_rss_mib", ())) + " |")
     return "\n".join(rows)
 
 
