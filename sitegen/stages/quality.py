@@ -22,13 +22,15 @@ CHANCE_SAMPLE = 3000  # distinct tag sets beyond which the chance level is estim
 
 
 def knn_2d(xy: np.ndarray, k: int) -> np.ndarray:
-    """(n, k) int64 indices of each point's k nearest other points (exact, self excluded)."""
-    from sklearn.neighbors import NearestNeighbors
+    """(n, k) int64 indices of each point's k nearest other points (exact, self excluded).
+
+    SciPy's KD-tree, queried on every core (878k points: ~2x faster than one scikit-learn query on
+    2 cores, and `layout_quality` asks once for both figures)."""
+    from scipy.spatial import cKDTree
 
     n = xy.shape[0]
     k = min(k, n - 1)
-    nn = NearestNeighbors(n_neighbors=k + 1, algorithm="kd_tree").fit(xy)
-    idx = nn.kneighbors(xy, return_distance=False)
+    idx = cKDTree(np.asarray(xy, dtype=np.float64)).query(xy, k + 1, workers=-1)[1].astype(np.int64)
     # A duplicate point may come before self: drop self wherever it is, else the last column.
     is_self = idx == np.arange(n)[:, None]
     drop = np.where(is_self.any(axis=1), is_self.argmax(axis=1), k)
@@ -46,7 +48,8 @@ def top_neighbours(sim: sp.csr_matrix, k: int) -> np.ndarray:
     return idx
 
 
-def neighbour_recall(sim: sp.csr_matrix | np.ndarray, xy: np.ndarray, k: int = 10) -> float:
+def neighbour_recall(sim: sp.csr_matrix | np.ndarray, xy: np.ndarray, k: int = 10,
+                     found: np.ndarray | None = None) -> float:
     """Mean over entities of |top-k graph neighbours ∩ k nearest 2D neighbours| / |top-k graph neighbours|.
 
     Args:
@@ -54,10 +57,11 @@ def neighbour_recall(sim: sp.csr_matrix | np.ndarray, xy: np.ndarray, k: int = 1
             or its rows' neighbours already ranked: (n, >= k) int, strongest first, -1 = none (the
             pipeline's kNN graph, which saves recomputing the association)
         xy: (n, 2) layout, same row order
+        found: `knn_2d(xy, k)` when the caller has it
     Entities without any graph neighbour are left out of the mean.
     """
     truth = np.asarray(sim)[:, :k] if isinstance(sim, np.ndarray) else top_neighbours(sim, k)
-    found = knn_2d(xy, k)
+    found = knn_2d(xy, k) if found is None else found
     valid = truth >= 0
     # Row-wise set intersection: compare each true neighbour with the k found ones.
     hit = (truth[:, :, None] == found[:, None, :]).any(axis=2) & valid
@@ -92,20 +96,22 @@ def _shares(m: sp.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.asarray(m[a].multiply(m[b]).sum(axis=1)).ravel() > 0
 
 
-def label_agreement(labels: np.ndarray, xy: np.ndarray, k: int = 10, seed: int = 0) -> tuple[float, float]:
+def label_agreement(labels: np.ndarray, xy: np.ndarray, k: int = 10, seed: int = 0,
+                    found: np.ndarray | None = None) -> tuple[float, float]:
     """(agreement, chance) for the k nearest 2D neighbours.
 
     agreement: mean over labelled entities of the share of their k nearest 2D neighbours (among all
                entities) that share a label with them.
     chance:    mean over labelled entities of the share of all *other* entities sharing a label:
                what a random layout scores on average.
+    found: `knn_2d(xy, k)` when the caller has it.
     """
     m, has = _incidence(np.asarray(labels, dtype=object))
     n = len(labels)
     q = np.flatnonzero(has)
     if len(q) == 0 or n < 2:
         return float("nan"), float("nan")
-    nb = knn_2d(xy, k)[q]
+    nb = (knn_2d(xy, k) if found is None else found)[q]
     kk = nb.shape[1]
     agree = _shares(m, np.repeat(q, kk), nb.ravel()).reshape(len(q), kk).mean(axis=1)
     return float(agree.mean()), _chance(m, q, seed)
@@ -174,9 +180,10 @@ def trustworthiness(high: np.ndarray, xy: np.ndarray, k: int = 10, sample: int =
 def layout_quality(xy: np.ndarray, sim: sp.csr_matrix | np.ndarray, k: int = 10, labels: np.ndarray | None = None,
                    high: np.ndarray | None = None, seed: int = 0) -> dict:
     """The figures `evaluate` reports for one layout, rounded, JSON-able."""
-    out = {f"recall@{k}": round(neighbour_recall(sim, xy, k), 4)}
+    found = knn_2d(xy, min(k, xy.shape[0] - 1))
+    out = {f"recall@{k}": round(neighbour_recall(sim, xy, k, found), 4)}
     if labels is not None:
-        agree, chance = label_agreement(labels, xy, k, seed)
+        agree, chance = label_agreement(labels, xy, k, seed, found)
         out[f"label@{k}"] = round(agree, 4)
         out["label_chance"] = round(chance, 4)
     if high is not None:
