@@ -268,7 +268,8 @@ def test_sharded_site_in_chromium(sharded_site):
 
 
 def test_labels_in_chromium(labels_site):
-    """js/test/e2e-labels.mjs: zoomed out names the coarse regions; zooming into a region names its
+    """js/test/e2e-labels.mjs: zoomed out names the coarse regions (and, under a named region, its clusters
+    with room, smaller); zooming into a region names its
     clusters and brings in entity names, into a cluster its sub-clusters; no two label boxes overlap;
     a pan keeps the names that still fit; filtered-out regions lose their names; a phone shows names;
     the compare page's left pane names the regions too."""

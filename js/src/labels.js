@@ -5,7 +5,10 @@
 // Which cluster names: the hierarchy is walked from the regions down; a group wider on screen than
 // OPEN_FRAC of the canvas "opens" and its children are named instead, so a zoomed-out map shows the
 // regions, zooming into one shows its clusters, then their sub-clusters, wherever the view is. A
-// group too small on screen (CLUSTER_MIN_PX) is left to the entity names. Entity names: the most
+// group too small on screen (CLUSTER_MIN_PX) is left to the entity names. Under a named group, its
+// children wider than CHILD_FRAC of the canvas are named too, after every group of the upper level
+// and in a smaller font (an atlas's country and city names): a map of a dozen islands in a few
+// regions then names the islands as well, where they have room. Entity names: the most
 // popular in view, about ENTITY_PER_ZOOM per unit of zoom (more fill in as you zoom), never over a
 // cluster name or each other.
 // Stable: after a pan (the zoom unchanged), the labels shown before that still fit are placed first,
@@ -21,7 +24,7 @@ const MAX_LABELS = 60;
 const ENTITY_PER_ZOOM = 12;
 const ENTITY_MAX_W = 170, ENTITY_H = 16, ENTITY_D = 4, GAP = 2; // px; .atlas-label's max-width in style.css
 const LEVEL_FONT = [[16, 22], [13, 18], [12, 14]]; // px, smallest to largest group of the level
-const CLUSTER_MIN_PX = 48, CLUSTER_PAD = 4, OPEN_FRAC = 0.5;
+const CLUSTER_MIN_PX = 48, CLUSTER_PAD = 4, OPEN_FRAC = 0.5, CHILD_FRAC = 0.05;
 
 const overlaps = (b, boxes) => boxes.some((o) => b[0] < o[2] && b[2] > o[0] && b[1] < o[3] && b[3] > o[1]);
 
@@ -71,7 +74,7 @@ export function clusterTree(c) {
 export function namedGroups(nodes, s, w, h, shown = () => true) {
   const out = [];
   const minPx = Math.min(CLUSTER_MIN_PX, 0.1 * Math.min(w, h)); // a phone still gets names
-  const openPx = OPEN_FRAC * Math.min(w, h), maxPx = Math.max(w, h);
+  const openPx = OPEN_FRAC * Math.min(w, h), maxPx = Math.max(w, h), childPx = Math.max(minPx, CHILD_FRAC * Math.min(w, h));
   const visit = (id) => {
     const nd = nodes[id], span = nd.extent * s;
     const before = out.length;
@@ -80,7 +83,10 @@ export function namedGroups(nodes, s, w, h, shown = () => true) {
       if (out.length > before) return;
       // every child too small to name: the group keeps its own name
     }
-    if (span >= minPx && span <= maxPx && shown(nd)) out.push(id);
+    if (span >= minPx && span <= maxPx && shown(nd)) {
+      out.push(id);
+      for (const c of nd.children) if (nodes[c].extent * s >= childPx && shown(nodes[c])) out.push(c);
+    }
   };
   nodes.forEach((nd, id) => { if (nd.parent < 0) visit(id); });
   return out.sort((a, b) => nodes[a].level - nodes[b].level || nodes[b].size - nodes[a].size || a - b);
@@ -134,7 +140,7 @@ export function createLabels(layer, opts) {
     const big = Math.max(1, ...tree.filter((o) => o.level === nd.level).map((o) => o.size));
     const [lo, hi] = LEVEL_FONT[nd.level];
     const px = lo + (hi - lo) * Math.sqrt(nd.size / big);
-    Object.assign(el.style, { fontSize: `${px.toFixed(1)}px`, textAlign: 'center', maxWidth: `${Math.round(px * 18)}px` });
+    Object.assign(el.style, { fontSize: `${px.toFixed(1)}px`, textAlign: 'center', maxWidth: `${Math.round(px * (nd.level === 0 ? 26 : 18))}px` });
     layer.append(el);
     nd.dims = [el.offsetWidth, el.offsetHeight]; // the font never changes: measured once
     el.hidden = true;

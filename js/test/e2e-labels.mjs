@@ -56,7 +56,7 @@ const opening = (ext) => 1.2 / ext;
 const middle = (xs, ys, ids) => [ids.reduce((a, k) => a + xs[k], 0) / ids.length, ids.reduce((a, k) => a + ys[k], 0) / ids.length];
 
 try {
-  await check('zoomed out: the coarse regions are named, nothing finer, and no two labels overlap', async () => {
+  await check('zoomed out: the coarse regions are named, their clusters too small to name, no two labels overlap', async () => {
     const page = await newPage();
     await page.goto(base);
     await ready(page);
@@ -89,7 +89,12 @@ try {
       () => document.querySelectorAll('.atlas-cluster[data-level="1"]:not([hidden])').length > 0);
     const shown = names(labels, 1);
     const own = kids.map((k) => firstLine(C.labels[k]));
-    assert(shown.length >= 2 && shown.every((t) => own.includes(t)), `cluster names ${JSON.stringify(shown)}; the region's are ${JSON.stringify(own)}`);
+    // another region's clusters only under that region's name (named groups show their bigger children)
+    const regionsNamed = names(labels, 0);
+    const stray = shown.filter((t) => !own.includes(t))
+      .filter((t) => !regionsNamed.includes(firstLine(C.coarse.labels[C.parent[C.labels.map(firstLine).indexOf(t)]])));
+    assert(shown.filter((t) => own.includes(t)).length >= 2 && stray.length === 0,
+      `cluster names ${JSON.stringify(shown)}; the region's are ${JSON.stringify(own)}`);
     assert(!names(labels, 0).includes(firstLine(C.coarse.labels[region])), 'the opened region is still named');
     const entities = inRegion(labels);
     assert(entities > before, `${entities} entity names in the region zoomed in, ${before} zoomed out`);
@@ -101,10 +106,32 @@ try {
       () => document.querySelectorAll('.atlas-cluster[data-level="2"]:not([hidden])').length > 0);
     const subs = C.fine.parent.map((p, f) => (p === cluster ? firstLine(C.fine.labels[f]) : null)).filter(Boolean);
     const fine = names(deeper, 2);
-    assert(fine.length >= 1 && fine.every((t) => subs.includes(t)), `sub-cluster names ${JSON.stringify(fine)}; the cluster's are ${JSON.stringify(subs)}`);
+    const clustersNamed = names(deeper, 1);
+    const strayFine = fine.filter((t) => !subs.includes(t))
+      .filter((t) => !clustersNamed.includes(firstLine(C.labels[C.fine.parent[C.fine.labels.map(firstLine).indexOf(t)]])));
+    assert(fine.filter((t) => subs.includes(t)).length >= 1 && strayFine.length === 0,
+      `sub-cluster names ${JSON.stringify(fine)}; the cluster's are ${JSON.stringify(subs)}`);
     assert(!names(deeper, 1).includes(firstLine(C.labels[cluster])), 'the opened cluster is still named');
     assert(deeper.some((l) => l.cls === 'atlas-label'), 'no entity names at the deepest zoom');
     assert(overlapping(deeper).length === 0, `overlapping: ${overlapping(deeper).join('; ')}`);
+    await page.context().close();
+  });
+
+  await check('a region below half the view keeps its name, and its clusters with room are named under it, smaller', async () => {
+    const page = await newPage();
+    await page.goto(base);
+    await ready(page);
+    // the region spans 0.45 of the canvas's smaller side: not opened (labels.js OPEN_FRAC), its clusters wide enough to name
+    const labels = await viewAt(page, C.coarse.x[region], C.coarse.y[region], 0.9 / C.coarse.extent[region],
+      () => document.querySelectorAll('.atlas-cluster[data-level="1"]:not([hidden])').length > 0);
+    const own = kids.map((k) => firstLine(C.labels[k]));
+    assert(names(labels, 0).includes(firstLine(C.coarse.labels[region])), `the region is not named: ${JSON.stringify(names(labels))}`);
+    const under = labels.filter((l) => l.cls === 'atlas-cluster' && l.level === '1' && own.includes(l.text));
+    assert(under.length >= 1, `none of the region's clusters named: ${JSON.stringify(names(labels, 1))}, its clusters ${JSON.stringify(own)}`);
+    const height = (l) => l.r[3] - l.r[1];
+    const regionBox = labels.find((l) => l.cls === 'atlas-cluster' && l.level === '0' && l.text === firstLine(C.coarse.labels[region]));
+    assert(under.every((l) => height(l) < height(regionBox)), 'a cluster name as large as its region name');
+    assert(overlapping(labels).length === 0, `overlapping: ${overlapping(labels).join('; ')}`);
     await page.context().close();
   });
 
