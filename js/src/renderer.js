@@ -35,7 +35,7 @@ const hexRgb = (hex) => {
 export function createRenderer(canvas, gl, opts) {
   const regl = createREGL({ gl, optionalExtensions: ['oes_element_index_uint'] });
   // The highlight rings are drawn apart: the map's pass runs a ring-free fragment shader (on software
-  // GL the ring code cost every fragment ~25 % more, benchmarks/RESULTS.md) and the ringed points
+  // GL the ring code made the draw of every point ~20 % dearer, benchmarks/RESULTS.md) and the ringed points
   // (hits, neighbours, the hovered and selected point) are drawn again on top, by an index list into
   // the same buffers. That needs 32-bit indices (WebGL2, or the near-universal WebGL1 extension);
   // without them the map's pass keeps the rings, as before.
