@@ -33,7 +33,14 @@ const hexRgb = (hex) => {
  * onAllPoints() (after the first draw that includes all n points).
  */
 export function createRenderer(canvas, gl, opts) {
-  const regl = createREGL({ gl });
+  const regl = createREGL({ gl, optionalExtensions: ['oes_element_index_uint'] });
+  // The highlight rings are drawn apart: the map's pass runs a ring-free fragment shader (on software
+  // GL the ring code made the draw of every point ~20 % dearer, benchmarks/RESULTS.md) and the ringed points
+  // (hits, neighbours, the hovered and selected point) are drawn again on top, by an index list into
+  // the same buffers. That needs 32-bit indices (WebGL2, or the near-universal WebGL1 extension);
+  // without them the map's pass keeps the rings, as before.
+  const ringsApart = (typeof WebGL2RenderingContext !== 'undefined' && gl instanceof WebGL2RenderingContext) || regl.hasExtension('oes_element_index_uint');
+  const RING = '#define RING\n';
   const n = opts.n;
   let bg = hexRgb(opts.background);
   let ring = hexRgb(opts.ring);
@@ -90,21 +97,38 @@ export function createRenderer(canvas, gl, opts) {
     style: { buffer: s, size: 2, normalized: true, type: 'uint8' },
     state: { buffer: st, size: 1, type: 'uint8' },
   });
-  const cmd = (defines, attributes, count) => regl({
-    vert: defines + pointsVert, frag: pointsFrag, attributes, uniforms, count,
-    primitive: 'points', blend, depth: { enable: false },
+  // fragDefines: RING (and LOCATOR) compile the highlight rings in; morph: the layout-change program
+  const cmd = (fragDefines, attributes, count, morphing = false, elements = undefined) => regl({
+    vert: (morphing ? '#define MORPH\n' : '') + pointsVert, frag: fragDefines + pointsFrag,
+    attributes: morphing ? { ...attributes, pos0: pos0Buf } : attributes,
+    uniforms: morphing ? { ...uniforms, morph: () => morph } : uniforms,
+    count, elements, primitive: 'points', blend, depth: { enable: false },
   });
   let drawn = n; // points streamed in so far (rows 0 .. drawn-1 hold real data)
-  const drawPoints = cmd('', pointAttrs(posBuf, styleBuf, stateBuf), () => drawn);
-  // the morph and line programs are compiled on first use (each compile is a GPU round trip)
-  let drawMorph = null, drawLines = null;
-  const morphCmd = () => (drawMorph ||= regl({
-    vert: '#define MORPH\n' + pointsVert, frag: pointsFrag,
-    attributes: { ...pointAttrs(posBuf, styleBuf, stateBuf), pos0: pos0Buf },
-    uniforms: { ...uniforms, morph: () => morph },
-    count: () => drawn, primitive: 'points', blend, depth: { enable: false },
-  }));
-  const drawMarkers = cmd('', pointAttrs(overlay.pos, overlay.style, overlay.state), regl.prop('count'));
+  const mapFrag = ringsApart ? '' : RING;
+  const drawPoints = cmd(mapFrag, pointAttrs(posBuf, styleBuf, stateBuf), () => drawn);
+  // Ringed rows (state 3-5), ascending; only those below `drawn` are drawn (the rest hold no data yet).
+  const ringed = new Set();
+  let ringList = new Uint32Array(0), ringDirty = false;
+  const ringElems = ringsApart ? regl.elements({ data: new Uint32Array(1), primitive: 'points', usage: 'dynamic' }) : null;
+  const ringCount = () => {
+    let lo = 0, hi = ringList.length; // ringList[0 .. lo) < drawn
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (ringList[mid] < drawn) lo = mid + 1; else hi = mid; }
+    return lo;
+  };
+  const isRinged = (v) => v > 2.5 && v < 5.5;
+  function uploadRings() {
+    ringDirty = false;
+    ringList = Uint32Array.from(ringed).sort();
+    if (ringList.length) ringElems({ data: ringList, primitive: 'points', usage: 'dynamic' });
+  }
+  // the morph, ring and line programs are compiled on first use (each compile is a GPU round trip)
+  let drawMorph = null, drawRings = null, drawRingsMorph = null, drawLines = null;
+  const morphCmd = () => (drawMorph ||= cmd(mapFrag, pointAttrs(posBuf, styleBuf, stateBuf), () => drawn, true));
+  const ringsCmd = (morphing) => (morphing
+    ? (drawRingsMorph ||= cmd(RING, pointAttrs(posBuf, styleBuf, stateBuf), ringCount, true, ringElems))
+    : (drawRings ||= cmd(RING, pointAttrs(posBuf, styleBuf, stateBuf), ringCount, false, ringElems)));
+  const drawMarkers = cmd(RING + '#define LOCATOR\n', pointAttrs(overlay.pos, overlay.style, overlay.state), regl.prop('count'));
   const linesCmd = () => (drawLines ||= regl({
     vert: linesVert, frag: linesFrag,
     attributes: { pos: overlay.lines, color: { buffer: overlay.lineColors, size: 4, normalized: true, type: 'uint8' } },
@@ -143,6 +167,10 @@ export function createRenderer(canvas, gl, opts) {
     const props = { view: m, sizeScale, maxSize: 48 * d * Math.max(1, sizeFactor), alpha, focus };
     regl.clear({ color: [bg[0], bg[1], bg[2], 1] });
     (morph < 1 ? morphCmd() : drawPoints)(props);
+    if (ringsApart) {
+      if (ringDirty) uploadRings();
+      if (ringList.length && ringList[0] < drawn) ringsCmd(morph < 1)(props);
+    }
     if (overlay.lineCount) linesCmd()({ view: m, count: overlay.lineCount });
     if (overlay.count) drawMarkers({ ...props, alpha: 1, focus: 0, count: overlay.count });
     if (first) { first = false; window.__firstFrame = performance.now(); }
@@ -228,12 +256,21 @@ export function createRenderer(canvas, gl, opts) {
       grow();
       stateIn = st;
       stateBuf.subdata(st);
+      if (ringsApart) {
+        ringed.clear();
+        for (let i = 0; i < st.length; i++) if (isRinged(st[i])) ringed.add(i);
+        ringDirty = true;
+      }
       visible = visibleCount;
       focus = hasFocus ? 1 : 0;
       this.requestDraw();
     },
     /** Change one point's state byte (hover) without touching the rest. */
-    setStateAt(i, v) { stateBuf.subdata(new Uint8Array([v]), i); this.requestDraw(); },
+    setStateAt(i, v) {
+      stateBuf.subdata(new Uint8Array([v]), i);
+      if (ringsApart && isRinged(v) !== ringed.has(i)) { if (isRinged(v)) ringed.add(i); else ringed.delete(i); ringDirty = true; }
+      this.requestDraw();
+    },
     /** Overlay: markers [{x, y, color, size, state}] and lines [{x0, y0, x1, y1, rgba: [r,g,b,a] bytes}]. */
     setOverlay(markers, lines) {
       const p = new Float32Array(2 * markers.length), s = new Uint8Array(2 * markers.length), st = new Uint8Array(markers.length);

@@ -215,6 +215,28 @@ try {
     await page.waitForFunction(() => !location.hash.includes('list='), null, { timeout: 3000 });
   });
 
+  await check('a search hit that is neither hovered nor selected is drawn with its ring', async () => {
+    // the map's own pass has no ring code (renderer.js): hits get theirs from the rings' pass
+    await freshCanvas();
+    await page.mouse.move(1, 1);
+    const bright = (img) => {
+      // Zola Companion sits at (-0.6, 0.6)
+      const { width: w, height: hh } = img;
+      const s = 0.88 * Math.min(w, hh) / 2;
+      const cx = Math.round(w / 2 - 0.6 * s), cy = Math.round(hh / 2 - 0.6 * s);
+      let k = 0;
+      for (let y = cy - 8; y <= cy + 8; y++) for (let x = cx - 8; x <= cx + 8; x++) { const i = (y * w + x) * img.bpp; if (img.px[i] + img.px[i + 1] + img.px[i + 2] > 600) k++; }
+      return k;
+    };
+    const before = bright(await canvasShot());
+    await page.getByRole('combobox', { name: 'Search' }).fill('zola companion');
+    await page.waitForSelector('.atlas-results li');
+    await idle(400);
+    const after = bright(await canvasShot());
+    assert(after > before + 3, `no ring at the hit Zola Companion (bright pixels ${before} -> ${after})`);
+    await page.getByRole('combobox', { name: 'Search' }).fill('');
+  });
+
   await check('the layout switch animates the points into the other layout and updates the URL', async () => {
     await freshCanvas();
     const b = await box();
