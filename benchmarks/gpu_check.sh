@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # The one prepared script for a session lent the GPU machine (`run` tool; see ../shared/tools/gpu/README.md).
-# Prepare here first:  (cd js && npm ci && npm run build)   and the wheels into .whl/ as that README says;
+# Prepare here first:  (cd js && npm ci && npm run build)   and the wheels into .whl/ as that README says,
+# from benchmarks/gpu_wheels.txt (the README's list plus what atlasgen added since: anyascii, fast-hdbscan):
+#   python3 -m pip download --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
+#     --platform manylinux_2_28_x86_64 --platform manylinux_2_27_x86_64 --platform manylinux_2_17_x86_64 \
+#     --platform manylinux2014_x86_64 -d .whl -r benchmarks/gpu_wheels.txt
 # then:  run(command="bash benchmarks/gpu_check.sh", carry=[".whl", "js/dist"], timeout_s=580)
 # It writes everything under $OUT (logs and JSON), so a timeout still returns what finished.
 # Steps, cheapest first: PyMDE per-iteration CPU (16 threads) vs CUDA on 150k and 1M graphs (the issue's
@@ -12,6 +16,8 @@ python3 -m pip install -q --no-index --no-deps --no-compile --target "$W/site" .
 export PYTHONPATH="$W/site:$PWD" PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,memory.total --format=csv > "$OUT/gpu.txt" 2>&1
 python3 -c "import torch; print(torch.__version__, torch.cuda.is_available())" >> "$OUT/gpu.txt" 2>&1
+# fast_hdbscan (the cluster stage) needs scikit-learn >= 1.6: the device's own is used
+python3 -c "import sklearn, numpy, fast_hdbscan; print('scikit-learn', sklearn.__version__, 'numpy', numpy.__version__)" >> "$OUT/gpu.txt" 2>&1
 # 1. PyMDE stage per iteration: pymde's solver (as before) vs sitegen.stages.mde, CPU 16 threads then CUDA
 timeout 200 python3 benchmarks/bench_embed.py --entities 150000 --iters 50 --threads 16 --no-converge \
   --json "$OUT/embed-cpu.json" > "$OUT/embed-cpu.log" 2>&1
