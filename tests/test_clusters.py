@@ -257,6 +257,24 @@ def test_coarse_regions_group_whole_clusters_and_are_named_by_their_theme():
         assert coarse["size"][r] == sum(s for s, p in zip(c["size"], c["parent"]) if p == r)
 
 
+def test_a_region_without_a_theme_of_its_own_is_unnamed():
+    """Regions hold several clusters; with only each cluster's own tag (no tag a region's clusters
+    share), no term names a region, and two popular members would read as its theme: it gets ""."""
+    xy, _, tags = hierarchy()
+    n = len(xy)
+    own = np.empty(n, dtype=object)
+    own[:] = [(t[2],) for t in tags]  # a blob's own tag: each a sixth of its region, under the quarter a region needs
+    c = find_clusters(xy, "map", np.array([f"Item {i}" for i in range(n)]), np.arange(n, 0, -1),
+                      {"tags": own}, {"tags": "tags"})
+    several = [r for r in range(len(c["coarse"]["labels"])) if c["parent"].count(r) > 1]
+    assert several, "the fixture's regions hold several clusters"
+    assert all(c["coarse"]["labels"][r] == "" for r in several)
+    assert all(c["labels"]), "every cluster keeps a name"
+    # with the region-wide tags the same regions are named (the test above): "" is only for no theme
+    named, _ = hierarchy_clusters()
+    assert all(named["coarse"]["labels"])
+
+
 def test_fine_clusters_nest_in_their_parent_and_are_named_apart_from_it():
     c, _ = hierarchy_clusters()
     fine = c["fine"]

@@ -78,12 +78,13 @@ export function namedGroups(nodes, s, w, h, shown = () => true) {
   const visit = (id) => {
     const nd = nodes[id], span = nd.extent * s;
     const before = out.length;
-    if (nd.children.length && span > openPx) {
+    // an unnamed group (a region without a theme of its own, label "") always shows its children
+    if (nd.children.length && (span > openPx || !nd.label)) {
       nd.children.forEach(visit);
       if (out.length > before) return;
       // every child too small to name: the group keeps its own name
     }
-    if (span >= minPx && span <= maxPx && shown(nd)) {
+    if (nd.label && span >= minPx && span <= maxPx && shown(nd)) {
       out.push(id);
       for (const c of nd.children) if (nodes[c].extent * s >= childPx && shown(nodes[c])) out.push(c);
     }

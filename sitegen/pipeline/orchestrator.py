@@ -32,7 +32,7 @@ from sitegen.stages.project import GraphInput
 
 # Bump a stage's number when its code changes what it computes: its cached artifacts (and every
 # downstream one, through the upstream keys) are then recomputed.
-CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 3, "embed": 3, "project": 8, "quality": 4, "clusters": 5, "pack": 5}
+CODE_VERSION = {"load": 1, "cooccur": 1, "knn": 3, "embed": 3, "project": 8, "quality": 4, "clusters": 6, "pack": 5}
 
 
 def build_dataset(spec: DatasetSpec, store: ArtifactStore, reporter: Reporter | None = None,

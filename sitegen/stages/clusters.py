@@ -173,8 +173,9 @@ def find_clusters(xy: np.ndarray, variant: str, labels: np.ndarray, counts: np.n
     Names: the cluster's best terms in alphabetical order ("classics · children" and "children ·
     classics" are one wording), or its two most popular members when no term qualifies; no two
     clusters of a level share a name (`_distinct`). A region of one cluster has that cluster's name
-    (zooming in keeps it); a sub-cluster is named by what sets it apart from its siblings (terms
-    over-represented against its parent cluster first) and never by its parent's name.
+    (zooming in keeps it); a region of several with no qualifying term is unnamed (""); a sub-cluster
+    is named by what sets it apart from its siblings (terms over-represented against its parent
+    cluster first) and never by its parent's name.
     """
     xy = np.asarray(xy)
     ids = cluster_layout(xy, min_cluster_size)
@@ -192,9 +193,13 @@ def find_clusters(xy: np.ndarray, variant: str, labels: np.ndarray, counts: np.n
     coarse = _level(xy, np.where(ids >= 0, region[np.maximum(ids, 0)] if len(region) else -1, -1), counts)
     only = [np.flatnonzero(region == r) for r in range(len(coarse["size"]))]
     names = set(out["labels"])  # a region's name is none of the clusters' (they can show side by side)
-    coarse["labels"] = _distinct([_region_terms(themed, np.isin(ids, kids), counts) for kids in only],
-                                 shorts(coarse), avoid=[names] * len(only),
-                                 fixed=[out["labels"][kids[0]] if len(kids) == 1 else None for kids in only])
+    # A region of several clusters with no term of its own is left unnamed (""): two popular members
+    # written over a dozen clusters would read as what the region is about; the viewer names its
+    # clusters instead.
+    themes = [_region_terms(themed, np.isin(ids, kids), counts) for kids in only]
+    coarse["labels"] = _distinct(themes, shorts(coarse), avoid=[names] * len(only),
+                                 fixed=[out["labels"][kids[0]] if len(kids) == 1 else None if t else ""
+                                        for kids, t in zip(only, themes)])
     del coarse["members"]
     out["coarse"] = coarse
 
@@ -205,7 +210,7 @@ def find_clusters(xy: np.ndarray, variant: str, labels: np.ndarray, counts: np.n
         own = _terms(themed, fine_ids == f, counts, background=ids == p)
         fine_ranked.append(own + [t for t in _terms(themed, fine_ids == f, counts)
                                   if t not in own and t not in ranked[p][:MAX_TERMS]])
-    names |= set(coarse["labels"])  # nor is a sub-cluster's: zoomed in on one region, the next may show its names
+    names |= set(coarse["labels"]) - {""}  # nor is a sub-cluster's: zoomed in on one region, the next may show its names
     fine["labels"] = _distinct(fine_ranked, shorts(fine), avoid=[names] * len(fine_ranked))
     del fine["members"]
     fine["parent"] = parent.tolist()
