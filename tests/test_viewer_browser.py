@@ -40,6 +40,16 @@ def _skip_reason() -> str | None:
     return None
 
 
+@pytest.fixture(scope="module")
+def viewer_dist() -> Path:
+    """The viewer bundles, built once for every site below (the module's tests skip without a browser)."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    subprocess.run(["npm", "run", "build"], cwd=JS, check=True, capture_output=True)
+    return JS / "dist"
+
+
 def tiny_viewer_result():
     """400 entities: "kind" is "west" exactly where x < -0.3; id0 is an XSS title, id1 "Émile Zola";
     "year" runs 1900-2000 with y, except one outlier (id399: -411)."""
@@ -94,29 +104,21 @@ def _two_clusters(variant: str, xy: np.ndarray) -> dict:
 
 
 @pytest.fixture(scope="module")
-def tiny_site(tmp_path_factory):
+def tiny_site(tmp_path_factory, viewer_dist):
     """The freshly built bundles and the tiny site written with them (once for both scripts)."""
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
-    subprocess.run(["npm", "run", "build"], cwd=JS, check=True, capture_output=True)
     from sitegen.site.write import write_site
     from sitegen.stages.pack import with_packed
 
     out = tmp_path_factory.mktemp("browser") / "dist"
-    write_site([with_packed(tiny_viewer_result())], out, viewer_dir=JS / "dist")
+    write_site([with_packed(tiny_viewer_result())], out, viewer_dir=viewer_dist)
     return out
 
 
 @pytest.fixture(scope="module")
-def sharded_site(tmp_path_factory):
+def sharded_site(tmp_path_factory, viewer_dist):
     """The tiny dataset as a big atlas is built: 32-entity shards (13 of them, more than the viewer
     loads up front), point chunks of 100 then 128 rows, entity pages for the 20 most popular only, and
     popularity in entity order."""
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
-    subprocess.run(["npm", "run", "build"], cwd=JS, check=True, capture_output=True)
     from sitegen.site.write import write_site
     from sitegen.stages import pack
 
@@ -133,24 +135,20 @@ def sharded_site(tmp_path_factory):
     finally:
         pack.SHARD_ROWS, pack.POINT_CHUNK_FIRST, pack.POINT_CHUNK_ROWS = saved
     out = tmp_path_factory.mktemp("sharded") / "dist"
-    write_site([packed], out, viewer_dir=JS / "dist")
+    write_site([packed], out, viewer_dir=viewer_dist)
     return out
 
 
 @pytest.fixture(scope="module")
-def labels_site(tmp_path_factory):
+def labels_site(tmp_path_factory, viewer_dist):
     """A site whose clusters `find_clusters` found and named at three levels (cluster_fixtures.py)."""
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
-    subprocess.run(["npm", "run", "build"], cwd=JS, check=True, capture_output=True)
     from cluster_fixtures import labels_viewer_result
 
     from sitegen.site.write import write_site
     from sitegen.stages.pack import with_packed
 
     out = tmp_path_factory.mktemp("labels") / "dist"
-    write_site([with_packed(labels_viewer_result())], out, viewer_dir=JS / "dist")
+    write_site([with_packed(labels_viewer_result())], out, viewer_dir=viewer_dist)
     return out
 
 
@@ -175,12 +173,8 @@ def tiny_controls_result(image_port: int):
 
 
 @pytest.fixture(scope="module")
-def controls_site(tmp_path_factory):
+def controls_site(tmp_path_factory, viewer_dist):
     """(site folder, image port): the tiny controls atlas, and a free port for its pictures' server."""
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
-    subprocess.run(["npm", "run", "build"], cwd=JS, check=True, capture_output=True)
     from sitegen.site.write import write_site
     from sitegen.stages.pack import with_packed
 
@@ -188,19 +182,15 @@ def controls_site(tmp_path_factory):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     out = tmp_path_factory.mktemp("controls") / "dist"
-    write_site([with_packed(tiny_controls_result(port))], out, viewer_dir=JS / "dist")
+    write_site([with_packed(tiny_controls_result(port))], out, viewer_dir=viewer_dist)
     return out, port
 
 
 @pytest.fixture(scope="module")
-def shipped_site(tmp_path_factory):
+def shipped_site(tmp_path_factory, viewer_dist):
     """goodbooks and baskets as shipped (datasets/*.toml) with their default layout only (the phone
     checks need only the first view; the other layouts would add PyMDE and minutes), built by the real
     pipeline: load, co-occurrence + kNN, t-SNE of the graph with its islands packed, clusters, pack."""
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
-    subprocess.run(["npm", "run", "build"], cwd=JS, check=True, capture_output=True)
     from sitegen.pipeline.cache import ArtifactStore
     from sitegen.pipeline.orchestrator import build_dataset
     from sitegen.site.write import write_site
@@ -214,7 +204,7 @@ def shipped_site(tmp_path_factory):
         spec = spec.model_copy(update={"variants": [v for v in spec.variants if v.name == spec.default_variant]})
         results.append(with_packed(build_dataset(spec, store)))
     out = tmp_path_factory.mktemp("shipped") / "dist"
-    write_site(results, out, viewer_dir=JS / "dist")
+    write_site(results, out, viewer_dir=viewer_dist)
     return out
 
 

@@ -28,6 +28,17 @@ const shownLabels = (page) => page.$$eval('.atlas-cluster, .atlas-label', (els) 
   .map((e) => { const b = e.getBoundingClientRect(); return { text: e.firstChild?.textContent ?? e.textContent, cls: e.className, level: e.dataset.level, side: e.closest('[data-side]')?.dataset.side || '', r: [b.left, b.top, b.right, b.bottom] }; }));
 const names = (labels, level) => labels.filter((l) => l.cls === 'atlas-cluster' && (level === undefined || l.level === String(level))).map((l) => l.text).sort();
 const firstLine = (name) => name.split(': ')[0];
+/** A fresh page on the map, its first frame drawn. */
+async function openMap(opts) {
+  const page = await newPage(opts);
+  await page.goto(base);
+  await ready(page);
+  return page;
+}
+/** Names of `level` on screen that are neither in `own` nor under a parent that is named too (a named
+ * group names its children with room; an opened group's children replace it). */
+const stray = (labels, level, own, parentName) => names(labels, level)
+  .filter((t) => !own.includes(t) && !names(labels, level - 1).includes(parentName(t)));
 /** Pairs of label boxes that overlap (by more than half a pixel, for sub-pixel rounding). */
 function overlapping(labels) {
   const bad = [];
@@ -57,9 +68,7 @@ const middle = (xs, ys, ids) => [ids.reduce((a, k) => a + xs[k], 0) / ids.length
 
 try {
   await check('zoomed out: the coarse regions are named, their clusters too small to name, no two labels overlap', async () => {
-    const page = await newPage();
-    await page.goto(base);
-    await ready(page);
+    const page = await openMap();
     await page.waitForTimeout(500);
     const labels = await shownLabels(page);
     assert(JSON.stringify(names(labels)) === JSON.stringify([...C.coarse.labels].map(firstLine).sort()),
@@ -77,9 +86,7 @@ try {
   const cluster = withFine.length ? withFine[0] : -1;
 
   await check('zooming into a region names its clusters and brings in more entity names there', async () => {
-    const page = await newPage();
-    await page.goto(base);
-    await ready(page);
+    const page = await openMap();
     await page.waitForTimeout(500);
     // entity names are "<Theme> book <i>": those of the region's themes
     const themes = kids.flatMap((k) => C.labels[k].split(/ · |: /)).map((t) => t.replace(/-[ab]$/, ''));
@@ -90,10 +97,8 @@ try {
     const shown = names(labels, 1);
     const own = kids.map((k) => firstLine(C.labels[k]));
     // another region's clusters only under that region's name (named groups show their bigger children)
-    const regionsNamed = names(labels, 0);
-    const stray = shown.filter((t) => !own.includes(t))
-      .filter((t) => !regionsNamed.includes(firstLine(C.coarse.labels[C.parent[C.labels.map(firstLine).indexOf(t)]])));
-    assert(shown.filter((t) => own.includes(t)).length >= 2 && stray.length === 0,
+    const regionOf = (t) => firstLine(C.coarse.labels[C.parent[C.labels.map(firstLine).indexOf(t)]]);
+    assert(shown.filter((t) => own.includes(t)).length >= 2 && stray(labels, 1, own, regionOf).length === 0,
       `cluster names ${JSON.stringify(shown)}; the region's are ${JSON.stringify(own)}`);
     assert(!names(labels, 0).includes(firstLine(C.coarse.labels[region])), 'the opened region is still named');
     const entities = inRegion(labels);
@@ -106,10 +111,8 @@ try {
       () => document.querySelectorAll('.atlas-cluster[data-level="2"]:not([hidden])').length > 0);
     const subs = C.fine.parent.map((p, f) => (p === cluster ? firstLine(C.fine.labels[f]) : null)).filter(Boolean);
     const fine = names(deeper, 2);
-    const clustersNamed = names(deeper, 1);
-    const strayFine = fine.filter((t) => !subs.includes(t))
-      .filter((t) => !clustersNamed.includes(firstLine(C.labels[C.fine.parent[C.fine.labels.map(firstLine).indexOf(t)]])));
-    assert(fine.filter((t) => subs.includes(t)).length >= 1 && strayFine.length === 0,
+    const clusterOf = (t) => firstLine(C.labels[C.fine.parent[C.fine.labels.map(firstLine).indexOf(t)]]);
+    assert(fine.filter((t) => subs.includes(t)).length >= 1 && stray(deeper, 2, subs, clusterOf).length === 0,
       `sub-cluster names ${JSON.stringify(fine)}; the cluster's are ${JSON.stringify(subs)}`);
     assert(!names(deeper, 1).includes(firstLine(C.labels[cluster])), 'the opened cluster is still named');
     assert(deeper.some((l) => l.cls === 'atlas-label'), 'no entity names at the deepest zoom');
@@ -118,9 +121,7 @@ try {
   });
 
   await check('a region below half the view keeps its name, and its clusters with room are named under it, smaller', async () => {
-    const page = await newPage();
-    await page.goto(base);
-    await ready(page);
+    const page = await openMap();
     // the region spans 0.45 of the canvas's smaller side: not opened (labels.js OPEN_FRAC), its clusters wide enough to name
     const labels = await viewAt(page, C.coarse.x[region], C.coarse.y[region], 0.9 / C.coarse.extent[region],
       () => document.querySelectorAll('.atlas-cluster[data-level="1"]:not([hidden])').length > 0);
@@ -136,9 +137,7 @@ try {
   });
 
   await check('panning keeps the names that still fit (no flicker)', async () => {
-    const page = await newPage();
-    await page.goto(base);
-    await ready(page);
+    const page = await openMap();
     const k = opening(C.coarse.extent[region]);
     let labels = await viewAt(page, ...middle(C.x, C.y, kids), k);
     const box = await page.locator('canvas').boundingBox();
@@ -187,9 +186,7 @@ try {
   });
 
   await check('phone (360x740): cluster names show, none overlapping', async () => {
-    const page = await newPage({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
-    await page.goto(base);
-    await ready(page);
+    const page = await openMap({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
     await page.waitForTimeout(500);
     const labels = await shownLabels(page);
     assert(names(labels).length >= 2, `cluster names on a phone: ${JSON.stringify(names(labels))}`);
